@@ -1,0 +1,354 @@
+----------------------------- MODULE ZramCommon -----------------------------
+(***************************************************************************)
+(* What every zram writeback design shares: the slot table, the per-slot   *)
+(* lock, the backing-device bitmap and blocks, the limit, and the          *)
+(* environment that runs concurrently with a writeback -- slot free        *)
+(* (zram_slot_free_notify, discard), overwrite (zram_write_page), read     *)
+(* (zram_read_page + zram_accessed) and, where the design permits it, the  *)
+(* writeback_limit store.  A design module EXTENDS this one, adds its own  *)
+(* variables and the writeback task, and takes EnvNext(itsOwnVariables). *)
+(*                                                                         *)
+(* C references are to drivers/block/zram/zram_drv.c (v6.17, gregkh/linux  *)
+(* @27997aca, see ../shared/reference/sources.md) unless said otherwise.   *)
+(*                                                                         *)
+(* Abstractions, each made here and nowhere else:                          *)
+(*  - Data is a version number.  The page a slot holds is <<slot, ver>>;   *)
+(*    a freed slot reads as the zero page (zram_read_from_zspool with      *)
+(*    handle 0 fills zeros); a block never written holds Junk.             *)
+(*  - Only ZRAM_WB and ZRAM_PP_SLOT are modelled among the slot flags:     *)
+(*    the scan uses page_indexes= (no IDLE/HUGE filter), and SAME pages    *)
+(*    are not written back.  zsmalloc is "the version held in memory".     *)
+(*  - A lock-protected critical section that nobody else can observe in    *)
+(*    the middle (it touches only state under that lock, or atomic bitops) *)
+(*    is one step: "await the lock is free; do it; release".  Where the C  *)
+(*    holds a lock across a point another CPU may act on, the spec holds   *)
+(*    slotLock[s] across labels too.                                       *)
+(*  - Every environment process performs one operation on a slot it        *)
+(*    chooses nondeterministically, at any moment of the writeback.        *)
+(***************************************************************************)
+EXTENDS Integers, FiniteSets, Sequences, TLC
+
+CONSTANTS
+    Slots,            \* zram slot indexes under test, e.g. {1, 2}
+    MaxBlock,         \* backing-device blocks are 0..MaxBlock
+    Switches,         \* the defect switches on in this model (defects.md names)
+    EnvProcs,         \* environment processes that run, a subset of AllEnvProcs
+    WbLimitEnable,    \* zram->wb_limit_enable
+    WbLimitInit,      \* zram->bd_wb_limit when writeback starts
+    WbLimitStores,    \* values a concurrent writeback_limit_store may write
+    BioErrors         \* TRUE: a write bio may complete with an error
+
+AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore"}
+
+ASSUME Slots \subseteq Nat \ {0} /\ Slots # {}
+ASSUME MaxBlock \in Nat
+ASSUME EnvProcs \subseteq AllEnvProcs
+ASSUME WbLimitEnable \in BOOLEAN /\ WbLimitInit \in Nat
+ASSUME WbLimitStores \subseteq Nat /\ BioErrors \in BOOLEAN
+
+On(sw) == sw \in Switches               \* is defect switch sw on?
+
+NoOwner == "none"                       \* slotLock[s] when the slot is unlocked
+DiskBlocks == 0..MaxBlock
+Zero == <<0, 0>>                        \* the zero-filled page of a freed slot
+Junk == <<0, -1>>                       \* a block nobody ever wrote
+Page(s, v) == IF v = 0 THEN Zero ELSE <<s, v>>
+
+VARIABLES
+    tbl,        \* zram->table[s]: [flags, handle, ver]; flags \subseteq {"ZRAM_WB", "ZRAM_PP_SLOT"};
+                \*   handle = block index of a ZRAM_WB slot; ver = version held in zsmalloc (0: none)
+    slotLock,   \* ZRAM_ENTRY_LOCK owner of each slot (a process name) or NoOwner
+    bitmap,     \* zram->bitmap: the set of reserved backing-device blocks
+    disk,       \* what each backing-device block holds
+    bdLimit,    \* zram->bd_wb_limit
+    envPc,      \* program counter of each environment process
+    envSlot,    \* the slot each environment process works on (0: not chosen yet)
+    rdBlk,      \* zram_read_page: the block index the reader will read
+    rdVal,      \* zram_read_page: the page the reader got
+    latest,     \* ghost: the last version written to each slot (0: freed)
+    rdSeen,     \* ghost: every page the read slot held while the read ran
+    limEpoch,   \* ghost: how many writeback_limit stores happened
+    limStored,  \* ghost: the value of the latest store (WbLimitInit at first)
+    limPages    \* ghost: pages written back whose limit check followed that store
+
+envVars == <<tbl, slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+             latest, rdSeen, limEpoch, limStored, limPages>>
+
+-----------------------------------------------------------------------------
+(* Slot helpers: zram_test_flag, zram_allocated, zram_free_page.           *)
+
+TestFlag(s, f) == f \in tbl[s].flags
+Allocated(s) == tbl[s].ver # 0 \/ TestFlag(s, "ZRAM_WB")   \* zram_allocated()
+LockFree(s) == slotLock[s] = NoOwner
+
+\* zram_free_page(): clears every flag (PP_SLOT included), releases the
+\* block of a ZRAM_WB slot (free_block_bdev: test_and_clear_bit), frees the
+\* zsmalloc object, handle := 0.  Returns the new table and bitmap.
+FreePageTbl(t, s) == [t EXCEPT ![s] = [flags |-> {}, handle |-> 0, ver |-> 0]]
+FreePageBitmap(t, bm, s) ==
+    IF "ZRAM_WB" \in t[s].flags THEN bm \ {t[s].handle} ELSE bm
+
+\* What a read under the slot lock would return right now.
+Content(s) == IF TestFlag(s, "ZRAM_WB") THEN disk[tbl[s].handle]
+              ELSE Page(s, tbl[s].ver)
+\* What the slot should hold: the last version written to it.
+Expected(s) == Page(s, latest[s])
+
+\* The slot indexes scan_slots_for_writeback visits, in order: one
+\* page_indexes= range over every slot, then a second range over ScanTwice
+\* (the scan does not skip a slot that already has ZRAM_PP_SLOT).
+SortedSeq(S) == [i \in 1..Cardinality(S) |->
+                    CHOOSE x \in S : Cardinality({y \in S : y <= x}) = i]
+ScanOrder(twice) == SortedSeq(Slots) \o SortedSeq(twice)
+
+\* The lowest clear bit of the bitmap among the blocks a design may use
+\* (find_next_zero_bit); -1 when every one is taken.
+LowestFree(usable) ==
+    IF usable \ bitmap = {} THEN -1
+    ELSE CHOOSE b \in usable \ bitmap : \A c \in usable \ bitmap : b <= c
+
+\* The charge a design makes when a page is written back: decrement the
+\* limit (floored, the "> 0" guard) and count the page for WbLimit when its
+\* limit check came after the latest store (checkEpoch = limEpoch).
+ChargeLimit(checkEpoch) ==
+    /\ bdLimit' = IF WbLimitEnable /\ bdLimit > 0 THEN bdLimit - 1 ELSE bdLimit
+    /\ limPages' = IF checkEpoch = limEpoch THEN limPages + 1 ELSE limPages
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Ghost bookkeeping for the Reads invariant: while the read runs (from    *)
+(* the step that locked the slot until it returns), remember every page   *)
+(* the slot held.  Only environment steps change what a slot should hold  *)
+(* (latest) or move the reader, so only they update rdSeen; every other    *)
+(* step leaves it unchanged.                                             *)
+(***************************************************************************)
+ReadRunning == {"readHandleUnlocked", "readBio", "readRecheck", "readAccessed"}
+ReaderOn == "read" \in EnvProcs
+
+GhostNext ==
+    rdSeen' = IF ReaderOn /\ envPc'["read"] \in ReadRunning
+              THEN rdSeen \cup {Page(envSlot'["read"], latest'[envSlot'["read"]])}
+              ELSE rdSeen
+
+(***************************************************************************)
+(* Environment.  Each process runs one operation; its labels are the       *)
+(* values of envPc.  Slot choice happens in the first step, which is       *)
+(* always a lock acquisition (or trylock).                                 *)
+(***************************************************************************)
+
+FirstLabel(p) ==
+    CASE p = "freeNotify" -> "freeNotify"
+      [] p = "discard"    -> "discard"
+      [] p = "write"      -> "writeInstall"
+      [] p = "read"       -> "readLock"
+      [] p = "limitStore" -> "limitStore"
+
+\* The slot of p: any slot at its first step, the chosen one afterwards.
+SlotChoices(p) == IF envSlot[p] = 0 THEN Slots ELSE {envSlot[p]}
+
+Goto(p, l) == envPc' = [envPc EXCEPT ![p] = l]
+
+\* zram_slot_free_notify(): swap frees a slot from atomic context, so it
+\* only tries the lock; on failure it counts miss_free and gives up.
+FreeNotify(p, others) ==
+    /\ envPc[p] = "freeNotify"
+    /\ \E s \in SlotChoices(p) :
+         /\ envSlot' = [envSlot EXCEPT ![p] = s]
+         /\ IF LockFree(s)        \* zram_slot_trylock() succeeded
+            THEN /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
+                 /\ tbl' = FreePageTbl(tbl, s)
+                 /\ latest' = [latest EXCEPT ![s] = 0]
+            ELSE UNCHANGED <<bitmap, tbl, latest>>   \* miss_free++
+    /\ Goto(p, "envDone")
+    /\ UNCHANGED <<slotLock, disk, bdLimit, rdBlk, rdVal, limEpoch, limStored, limPages>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+\* zram_bio_discard(): slot lock (sleeping), zram_free_page(), unlock.
+Discard(p, others) ==
+    /\ envPc[p] = "discard"
+    /\ \E s \in SlotChoices(p) :
+         /\ LockFree(s)
+         /\ envSlot' = [envSlot EXCEPT ![p] = s]
+         /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
+         /\ tbl' = FreePageTbl(tbl, s)
+         /\ latest' = [latest EXCEPT ![s] = 0]
+    /\ Goto(p, "envDone")
+    /\ UNCHANGED <<slotLock, disk, bdLimit, rdBlk, rdVal, limEpoch, limStored, limPages>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+\* zram_write_page(): compress outside the lock, then under the slot lock
+\* zram_free_page() and install the new object (a new version).
+WriteInstall(p, others) ==
+    /\ envPc[p] = "writeInstall"
+    /\ \E s \in SlotChoices(p) :
+         LET v == latest[s] + 1 IN    \* ghost: versions only grow per write
+         /\ LockFree(s)
+         /\ envSlot' = [envSlot EXCEPT ![p] = s]
+         /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
+         /\ tbl' = [FreePageTbl(tbl, s) EXCEPT ![s].ver = v]
+         /\ latest' = [latest EXCEPT ![s] = v]
+    /\ Goto(p, "writeAccessed")
+    /\ UNCHANGED <<slotLock, disk, bdLimit, rdBlk, rdVal, limEpoch, limStored, limPages>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+\* zram_bio_write() / zram_bio_read() after the page: slot lock,
+\* zram_accessed() (clears ZRAM_IDLE and ZRAM_PP_SLOT), unlock.
+Accessed(p, label, others) ==
+    LET s == envSlot[p] IN
+    /\ envPc[p] = label
+    /\ LockFree(s)
+    /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {"ZRAM_PP_SLOT"}]
+    /\ Goto(p, "envDone")
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, rdVal, latest,
+                   limEpoch, limStored, limPages>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+(***************************************************************************)
+(* zram_read_page().  Three read paths, chosen by switches:                *)
+(*  READ_BLKIDX_UNLOCKED: test ZRAM_WB under the lock, unlock, and only    *)
+(*      then read the handle (v6.18 and older);                            *)
+(*  NO_READ_RECHECK: read the handle under the lock (patch 6/6, upstream   *)
+(*      today), unlock, read the block;                                    *)
+(*  neither: as NO_READ_RECHECK, then re-take the slot lock and confirm    *)
+(*      the slot is still ZRAM_WB on the same block, else read again (the  *)
+(*      re-check Brian Geffon proposed on 6/6; our fixed read path).       *)
+(***************************************************************************)
+ReadRechecks == ~On("READ_BLKIDX_UNLOCKED") /\ ~On("NO_READ_RECHECK")
+
+ReadLock(p, others) ==
+    /\ envPc[p] = "readLock"
+    /\ \E s \in SlotChoices(p) :
+         /\ LockFree(s)
+         /\ envSlot' = [envSlot EXCEPT ![p] = s]
+         /\ IF ~TestFlag(s, "ZRAM_WB")
+            THEN \* zram_read_from_zspool() under the lock
+                 /\ rdVal' = Page(s, tbl[s].ver)
+                 /\ rdBlk' = rdBlk
+                 /\ Goto(p, "readAccessed")
+            ELSE IF On("READ_BLKIDX_UNLOCKED")
+            THEN \* unlock first, read the handle later
+                 /\ UNCHANGED <<rdVal, rdBlk>>
+                 /\ Goto(p, "readHandleUnlocked")
+            ELSE \* blk_idx = zram_get_handle() under the lock (6/6)
+                 /\ rdBlk' = tbl[s].handle
+                 /\ rdVal' = rdVal
+                 /\ Goto(p, "readBio")
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, latest, limEpoch, limStored, limPages>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+\* READ_BLKIDX_UNLOCKED: read_from_bdev(zram, page, zram_get_handle(zram, index))
+\* after zram_slot_unlock(): the handle may have changed meanwhile.
+ReadHandleUnlocked(p, others) ==
+    /\ envPc[p] = "readHandleUnlocked"
+    /\ rdBlk' = tbl[envSlot[p]].handle
+    /\ Goto(p, "readBio")
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdVal, latest,
+                   limEpoch, limStored, limPages>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+\* read_from_bdev(): the read bio reaches the block.
+ReadBio(p, others) ==
+    /\ envPc[p] = "readBio"
+    /\ rdVal' = disk[rdBlk]
+    /\ Goto(p, IF ReadRechecks THEN "readRecheck" ELSE "readAccessed")
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, latest,
+                   limEpoch, limStored, limPages>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+\* The re-check (fixed read path): slot lock; still ZRAM_WB on rdBlk? keep
+\* the page; otherwise unlock and read the slot again from the top.
+ReadRecheck(p, others) ==
+    LET s == envSlot[p] IN
+    /\ envPc[p] = "readRecheck"
+    /\ LockFree(s)
+    /\ Goto(p, IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk
+               THEN "readAccessed" ELSE "readLock")
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, rdVal, latest,
+                   limEpoch, limStored, limPages>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+\* writeback_limit_store() (single, multipage: init_lock shared +
+\* wb_limit_lock, so it may land in the middle of a writeback).
+LimitStore(p, others) ==
+    /\ envPc[p] = "limitStore"
+    /\ \E v \in WbLimitStores :
+         /\ bdLimit' = v
+         /\ limStored' = v
+         /\ limEpoch' = limEpoch + 1
+         /\ limPages' = 0
+    /\ Goto(p, "envDone")
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, envSlot, rdBlk, rdVal, latest>>
+    /\ UNCHANGED others
+    /\ GhostNext
+
+\* One step of environment process p; `others` are the design's own
+\* variables, which no environment step changes.
+EnvStep(p, others) ==
+    \/ FreeNotify(p, others) \/ Discard(p, others) \/ WriteInstall(p, others)
+    \/ Accessed(p, "writeAccessed", others) \/ Accessed(p, "readAccessed", others)
+    \/ ReadLock(p, others) \/ ReadHandleUnlocked(p, others) \/ ReadBio(p, others)
+    \/ ReadRecheck(p, others) \/ LimitStore(p, others)
+
+EnvNext(others) == \E p \in EnvProcs : EnvStep(p, others)
+
+
+EnvInit ==
+    /\ tbl = [s \in Slots |-> [flags |-> {}, handle |-> 0, ver |-> 1]]
+    /\ slotLock = [s \in Slots |-> NoOwner]
+    /\ bitmap = {}
+    /\ disk = [b \in DiskBlocks |-> Junk]
+    /\ bdLimit = WbLimitInit
+    /\ envPc = [p \in EnvProcs |-> FirstLabel(p)]
+    /\ envSlot = [p \in EnvProcs |-> 0]
+    /\ rdBlk = 0
+    /\ rdVal = Zero
+    /\ latest = [s \in Slots |-> 1]
+    /\ rdSeen = {}
+    /\ limEpoch = 0
+    /\ limStored = WbLimitInit
+    /\ limPages = 0
+
+EnvDone == \A p \in EnvProcs : envPc[p] = "envDone"
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Invariants shared by every design (names used by the Java twin, the     *)
+(* harnesses and the docs).                                                *)
+(***************************************************************************)
+
+EnvTypeOK ==
+    /\ \A s \in Slots :
+         /\ tbl[s].flags \subseteq {"ZRAM_WB", "ZRAM_PP_SLOT"}
+         /\ tbl[s].handle \in DiskBlocks
+         /\ tbl[s].ver \in Nat
+    /\ bitmap \subseteq DiskBlocks
+    /\ bdLimit \in Nat
+
+\* No lost or stale data: every slot that nobody is modifying reads back as
+\* the last version written to it (a freed slot as the zero page).
+NoLostOrStaleData ==
+    \A s \in Slots : LockFree(s) => Content(s) = Expected(s)
+
+\* Block ownership.  Holders is a set of [who, blk] records, one per owner
+\* (a ZRAM_WB slot, a request, the loop's carried block), given by the design.
+SlotHolders == { [who |-> <<"slot", s>>, blk |-> tbl[s].handle] :
+                     s \in {t \in Slots : TestFlag(t, "ZRAM_WB")} }
+NoDoubleUse(H) == \A h1, h2 \in H : h1.who # h2.who => h1.blk # h2.blk
+NoLeak(H) == \A b \in bitmap : \E h \in H : h.blk = b
+HeldIsReserved(H) == \A h \in H : h.blk \in bitmap
+
+\* Write-back limit: pages written back after the latest store never exceed it.
+WbLimit == WbLimitEnable => limPages <= limStored
+
+\* Reads: a read returns a page this slot held while the read ran.
+Reads == ReaderOn /\ envPc["read"] \in {"readAccessed", "envDone"}
+            => rdVal \in rdSeen
+=============================================================================

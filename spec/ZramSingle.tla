@@ -1,0 +1,293 @@
+----------------------------- MODULE ZramSingle -----------------------------
+(***************************************************************************)
+(* The single-page synchronous writeback of v6.13 - v6.18: one page, one   *)
+(* on-stack bio, submit_bio_wait(), wb_limit_lock.                         *)
+(*                                                                         *)
+(* C: drivers/block/zram/zram_drv.c at gregkh/linux @27997aca (v6.17):     *)
+(* writeback_store(), scan_slots_for_writeback(), place_pp_slot(),         *)
+(* select_pp_slot(), zram_writeback_slots() (offset 16944),                *)
+(* release_pp_slot(), release_pp_ctl().  ../shared/reference/upstream.md   *)
+(* section B2 walks through it.                                            *)
+(*                                                                         *)
+(* Processes: "wb" (the task in writeback_store), "bdev" (the backing      *)
+(* device completing the one bio, i.e. the endio that completes            *)
+(* submit_bio_wait's on-stack completion), and the environment of          *)
+(* ZramCommon, including writeback_limit_store: in single it takes         *)
+(* init_lock shared and wb_limit_lock, so it may land mid-writeback.       *)
+(*                                                                         *)
+(* Labels (values of wbPc) are the points where another CPU may step in;   *)
+(* the Java twin calls a step hook with the same names.                    *)
+(*                                                                         *)
+(* Switches: NO_PP_RECHECK, READ_BLKIDX_UNLOCKED (on in as-released),      *)
+(* NO_READ_RECHECK (upstream's read path after 6/6), BLK_IDX_LEAK          *)
+(* (teaching: what if single had dropped its carried-block free).          *)
+(***************************************************************************)
+EXTENDS ZramCommon
+
+CONSTANT ScanTwice  \* slots that a second, overlapping page_indexes= range
+                    \* covers again (C-12); {} for a single range
+
+ASSUME ScanTwice \subseteq Slots
+
+\* alloc_block_bdev() skips bit 0 ("to confuse zram.handle = 0").
+WbBlocks == 1..MaxBlock
+NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan position
+
+VARIABLES
+    wbPc,          \* program counter of the writeback task
+    scanPos,       \* scan_slots_for_writeback: next position in ScanQ
+    ppCtl,         \* zram_pp_ctl: the pp-slots still in the buckets
+    wbPps,         \* zram_writeback_slots: pps, the pp-slot being written
+    wbBlk,         \* zram_writeback_slots: blk_idx, carried across iterations (0: none)
+    wbPage,        \* the page read from zsmalloc for the bio
+    wbRet,         \* return value: "ok", "EIO" (limit), "ENOSPC", "EBIO" (last bio error)
+    wbCheckEpoch,  \* ghost: limEpoch at this iteration's limit check
+    bio            \* the on-stack bio: [state: idle|inflight|done, blk, data, err]
+
+wbVars == <<wbPc, scanPos, ppCtl, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
+vars == <<envVars, wbVars>>
+
+ScanQ == ScanOrder(ScanTwice)
+PpsSlot == wbPps[2]
+
+-----------------------------------------------------------------------------
+(* writeback_store(): init_lock shared, pp_in_progress set (one post-      *)
+(* processing at a time), init_pp_ctl(), then one scan per page_indexes=   *)
+(* argument: under the slot lock, an allocated slot that is not ZRAM_WB    *)
+(* gets a pp-slot and ZRAM_PP_SLOT (place_pp_slot).  The scan does not     *)
+(* look at ZRAM_PP_SLOT, so an index repeated in ScanQ is placed twice.    *)
+scan ==
+    LET s == ScanQ[scanPos] IN
+    /\ wbPc = "scan"
+    /\ LockFree(s)
+    /\ IF Allocated(s) /\ ~TestFlag(s, "ZRAM_WB")
+       THEN /\ ppCtl' = ppCtl \cup {<<scanPos, s>>}
+            /\ tbl' = [tbl EXCEPT ![s].flags = @ \cup {"ZRAM_PP_SLOT"}]
+       ELSE UNCHANGED <<ppCtl, tbl>>
+    /\ scanPos' = scanPos + 1
+    /\ wbPc' = IF scanPos = Len(ScanQ) THEN "select" ELSE "scan"
+    /\ UNCHANGED <<wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* while ((pps = select_pp_slot(ctl))): the buckets are walked largest     *)
+(* first; the spec lets any remaining pp-slot be next (over-approximates   *)
+(* the bucket order).                                                      *)
+select ==
+    /\ wbPc = "select"
+    /\ IF ppCtl = {}
+       THEN wbPc' = "freeCarried" /\ UNCHANGED wbPps
+       ELSE \E pps \in ppCtl : wbPps' = pps /\ wbPc' = "limitCheck"
+    /\ UNCHANGED <<scanPos, ppCtl, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
+    /\ UNCHANGED envVars
+
+(* spin_lock(wb_limit_lock); if (wb_limit_enable && !bd_wb_limit) -EIO.    *)
+limitCheck ==
+    /\ wbPc = "limitCheck"
+    /\ IF WbLimitEnable /\ bdLimit = 0
+       THEN /\ wbRet' = "EIO"
+            /\ wbPc' = "freeCarried"
+            /\ UNCHANGED wbCheckEpoch
+       ELSE /\ wbCheckEpoch' = limEpoch
+            /\ wbPc' = "allocBlock"
+            /\ UNCHANGED wbRet
+    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbBlk, wbPage, bio>>
+    /\ UNCHANGED envVars
+
+(* if (!blk_idx) blk_idx = alloc_block_bdev(): find_next_zero_bit from 1,  *)
+(* test_and_set_bit (retry on a lost race: one atomic step here); none     *)
+(* left -> -ENOSPC.                                                        *)
+allocBlock ==
+    /\ wbPc = "allocBlock"
+    /\ IF wbBlk # 0
+       THEN wbPc' = "readSlot" /\ UNCHANGED <<bitmap, wbBlk, wbRet>>
+       ELSE LET b == LowestFree(WbBlocks) IN
+            IF b = -1
+            THEN /\ wbRet' = "ENOSPC"
+                 /\ wbPc' = "freeCarried"
+                 /\ UNCHANGED <<bitmap, wbBlk>>
+            ELSE /\ bitmap' = bitmap \cup {b}
+                 /\ wbBlk' = b
+                 /\ wbPc' = "readSlot"
+                 /\ UNCHANGED wbRet
+    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbPage, wbCheckEpoch, bio>>
+    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* zram_slot_lock(index); if (!ZRAM_PP_SLOT) goto next (lock held);        *)
+(* zram_read_from_zspool(page); zram_slot_unlock().                        *)
+readSlot ==
+    /\ wbPc = "readSlot"
+    /\ LockFree(PpsSlot)
+    /\ IF ~TestFlag(PpsSlot, "ZRAM_PP_SLOT")
+       THEN /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = "wb"]
+            /\ wbPc' = "next"
+            /\ UNCHANGED wbPage
+       ELSE /\ wbPage' = Page(PpsSlot, tbl[PpsSlot].ver)
+            /\ wbPc' = "submitBio"
+            /\ UNCHANGED slotLock
+    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbBlk, wbRet, wbCheckEpoch, bio>>
+    /\ UNCHANGED <<tbl, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* bio_init(REQ_OP_WRITE | REQ_SYNC), sector = blk_idx, add the page;      *)
+(* submit_bio_wait() submits it ...                                        *)
+submitBio ==
+    /\ wbPc = "submitBio"
+    /\ bio' = [state |-> "inflight", blk |-> wbBlk, data |-> wbPage, err |-> FALSE]
+    /\ wbPc' = "bioWait"
+    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch>>
+    /\ UNCHANGED envVars
+
+(* ... and sleeps until the endio completes it.  On error:                 *)
+(* release_pp_slot(), ret = err, continue (the block is kept).             *)
+bioWait ==
+    /\ wbPc = "bioWait"
+    /\ bio.state = "done"
+    /\ bio' = [bio EXCEPT !.state = "idle"]
+    /\ IF bio.err
+       THEN wbRet' = "EBIO" /\ wbPc' = "releaseOnError"
+       ELSE wbPc' = "relock" /\ UNCHANGED wbRet
+    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbBlk, wbPage, wbCheckEpoch>>
+    /\ UNCHANGED envVars
+
+(* release_pp_slot(): list_del_init; slot lock; clear ZRAM_PP_SLOT;        *)
+(* unlock; kfree(pps).                                                     *)
+ReleasePpSlot(pps) ==
+    /\ LockFree(pps[2])
+    /\ tbl' = [tbl EXCEPT ![pps[2]].flags = @ \ {"ZRAM_PP_SLOT"}]
+    /\ ppCtl' = ppCtl \ {pps}
+
+releaseOnError ==
+    /\ wbPc = "releaseOnError"
+    /\ ReleasePpSlot(wbPps)
+    /\ wbPc' = "select"
+    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* bd_writes++; zram_slot_lock(index); the slot may have been freed, or    *)
+(* freed and rewritten, while the bio ran: either clears ZRAM_PP_SLOT, so  *)
+(* if (!ZRAM_PP_SLOT) goto next.  Else zram_free_page(), set ZRAM_WB,      *)
+(* handle = blk_idx, blk_idx = 0, pages_stored++, and under wb_limit_lock  *)
+(* charge the limit.  NO_PP_RECHECK drops the re-test.                     *)
+relock ==
+    /\ wbPc = "relock"
+    /\ LockFree(PpsSlot)
+    /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = "wb"]
+    /\ IF ~On("NO_PP_RECHECK") /\ ~TestFlag(PpsSlot, "ZRAM_PP_SLOT")   \* guard:pp-recheck
+       THEN /\ UNCHANGED <<tbl, bitmap, wbBlk, bdLimit, limPages>>
+       ELSE /\ bitmap' = FreePageBitmap(tbl, bitmap, PpsSlot)
+            /\ tbl' = [tbl EXCEPT ![PpsSlot] =
+                          [flags |-> {"ZRAM_WB"}, handle |-> wbBlk, ver |-> 0]]
+            /\ wbBlk' = 0
+            /\ ChargeLimit(wbCheckEpoch)
+    /\ wbPc' = "next"
+    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbPage, wbRet, wbCheckEpoch, bio>>
+    /\ UNCHANGED <<disk, envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored>>
+
+(* next: zram_slot_unlock(); release_pp_slot().  The unlock and the        *)
+(* re-lock inside release_pp_slot are one step: whatever another process   *)
+(* does to the slot in between also clears ZRAM_PP_SLOT, so merging them   *)
+(* hides no outcome.                                                       *)
+next ==
+    /\ wbPc = "next"
+    /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = NoOwner]
+    /\ tbl' = [tbl EXCEPT ![PpsSlot].flags = @ \ {"ZRAM_PP_SLOT"}]
+    /\ ppCtl' = ppCtl \ {wbPps}
+    /\ wbPc' = "select"
+    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
+    /\ UNCHANGED <<bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* After the loop: if (blk_idx) free_block_bdev(zram, blk_idx); free the   *)
+(* page; return.  The local blk_idx dies with the return.  BLK_IDX_LEAK    *)
+(* drops the free (the batched series did; here it is a teaching switch).  *)
+freeCarried ==
+    /\ wbPc = "freeCarried"
+    /\ bitmap' = IF wbBlk # 0 /\ ~On("BLK_IDX_LEAK")      \* guard:free-carried
+                 THEN bitmap \ {wbBlk} ELSE bitmap
+    /\ wbBlk' = 0
+    /\ wbPc' = "releaseCtl"
+    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbPage, wbRet, wbCheckEpoch, bio>>
+    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* writeback_store: release_pp_ctl() releases every pp-slot left (the      *)
+(* loop stopped early), then pp_in_progress = 0 and up_read(init_lock).    *)
+releaseCtl ==
+    /\ wbPc = "releaseCtl"
+    /\ IF ppCtl = {}
+       THEN wbPc' = "done" /\ UNCHANGED <<tbl, ppCtl>>
+       ELSE /\ ReleasePpSlot(CHOOSE pps \in ppCtl : TRUE)
+            /\ wbPc' = "releaseCtl"
+    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+WbStep ==
+    \/ scan \/ select \/ limitCheck \/ allocBlock \/ readSlot \/ submitBio
+    \/ bioWait \/ releaseOnError \/ relock \/ next \/ freeCarried \/ releaseCtl
+
+(* The backing device: the one in-flight bio completes, with success (the  *)
+(* page lands on its block) or, when BioErrors, with an error (the block   *)
+(* keeps what it had).  Its endio completes submit_bio_wait's completion.  *)
+bioEndio ==
+    /\ bio.state = "inflight"
+    /\ \/ /\ disk' = [disk EXCEPT ![bio.blk] = bio.data]
+          /\ bio' = [bio EXCEPT !.state = "done", !.err = FALSE]
+       \/ /\ BioErrors
+          /\ bio' = [bio EXCEPT !.state = "done", !.err = TRUE]
+          /\ UNCHANGED disk
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch>>
+    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+\* Everything has returned: stutter, so that TLC's deadlock check only
+\* reports a process stuck before its end.
+Finished ==
+    /\ wbPc = "done" /\ EnvDone
+    /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+Init ==
+    /\ EnvInit
+    /\ wbPc = "scan"
+    /\ scanPos = 1
+    /\ ppCtl = {}
+    /\ wbPps = NoPps
+    /\ wbBlk = 0
+    /\ wbPage = Zero
+    /\ wbRet = "ok"
+    /\ wbCheckEpoch = 0
+    /\ bio = [state |-> "idle", blk |-> 0, data |-> Zero, err |-> FALSE]
+
+Next == WbStep \/ bioEndio \/ EnvNext(wbVars) \/ Finished
+
+\* Bio completion is fair (the device finishes what it is given), and so is
+\* every process: each lock holder eventually runs on.
+Fairness ==
+    /\ WF_vars(WbStep)
+    /\ WF_vars(bioEndio)
+    /\ \A p \in EnvProcs : WF_vars(EnvStep(p, wbVars))
+
+Spec == Init /\ [][Next]_vars /\ Fairness
+
+-----------------------------------------------------------------------------
+TypeOK ==
+    /\ EnvTypeOK
+    /\ wbBlk \in {0} \cup WbBlocks
+    /\ ppCtl \subseteq (1..Len(ScanQ)) \X Slots
+    /\ bio.state \in {"idle", "inflight", "done"}
+
+\* Owners of reserved blocks: ZRAM_WB slots and the loop's carried blk_idx
+\* (which is also the block of the in-flight bio).
+Holders == SlotHolders \cup
+           (IF wbBlk # 0 THEN {[who |-> <<"wb">>, blk |-> wbBlk]} ELSE {})
+BlockNoDoubleUse == NoDoubleUse(Holders)
+BlockNoLeak == NoLeak(Holders)
+BlockHeldIsReserved == HeldIsReserved(Holders)
+
+\* Liveness: with fair bio completion the writeback always returns.
+WritebackReturns == <>(wbPc = "done")
+=============================================================================
