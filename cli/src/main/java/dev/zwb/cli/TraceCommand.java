@@ -5,6 +5,7 @@ import dev.zwb.check.Verdict;
 import dev.zwb.manifest.Manifest;
 import dev.zwb.manifest.ManifestException;
 import dev.zwb.manifest.ModelEntry;
+import dev.zwb.tlc.StepLabel;
 import dev.zwb.tlc.TlcRunner;
 import dev.zwb.tlc.TraceState;
 import picocli.CommandLine;
@@ -66,7 +67,10 @@ final class TraceCommand implements Callable<Integer> {
             System.out.println("|---|------|--------------|");
         }
         Map<String, String> prev = Map.of();
+        TraceState before = null;
         for (TraceState s : trace) {
+            String label = StepLabel.of(before, s);
+            before = s;
             StringBuilder changed = new StringBuilder();
             for (Map.Entry<String, String> var : s.vars().entrySet()) {
                 if (!var.getValue().equals(prev.get(var.getKey()))) {
@@ -77,10 +81,10 @@ final class TraceCommand implements Callable<Integer> {
                 }
             }
             if (markdown) {
-                System.out.printf("| %d | `%s` | %s |%n", s.number(), s.action(),
+                System.out.printf("| %d | `%s` | %s |%n", s.number(), label,
                         changed.toString().replace("|", "\\|"));
             } else {
-                System.out.printf("%3d  %-22s %s%n", s.number(), s.action(), changed);
+                System.out.printf("%3d  %-26s %s%n", s.number(), label, changed);
             }
             prev = s.vars();
         }

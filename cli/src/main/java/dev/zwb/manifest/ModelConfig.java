@@ -41,16 +41,16 @@ public record ModelConfig(Path file, List<String> switches, List<String> invaria
                 switches.add(name);
             }
         }
-        return new ModelConfig(file, switches, section(text, "INVARIANT"), section(text, "PROPERTY"));
+        return new ModelConfig(file, switches, section(text, "INVARIANT"), section(text, "PROPERT"));
     }
 
-    /** The names listed after INVARIANT(S) or PROPERTY/PROPERTIES, until the next keyword. */
-    private static List<String> section(String text, String keyword) {
+    /** The names listed after the keywords that start with prefix (INVARIANT(S): "INVARIANT"; PROPERTY/PROPERTIES: "PROPERT"), until the next keyword. */
+    private static List<String> section(String text, String prefix) {
         List<String> out = new ArrayList<>();
         boolean in = false;
         for (String token : text.split("\\s+")) {
             if (KEYWORDS.contains(token)) {
-                in = token.startsWith(keyword);
+                in = token.startsWith(prefix);
                 continue;
             }
             if (in && !token.isEmpty()) {

@@ -27,7 +27,6 @@ public final class ToolOutputParser {
             Pattern.compile("([\\d,]+) states generated, ([\\d,]+) distinct states found");
     private static final Pattern DEPTH = Pattern.compile("depth of the complete state graph search is (\\d+)");
     private static final Pattern STATE_HEAD = Pattern.compile("^(\\d+): (.*)$");
-    private static final Pattern ACTION = Pattern.compile("^<(\\S+)(?: line .*)?>$");
     private static final Pattern VAR = Pattern.compile("^/\\\\ (\\S+) = (.*)$");
 
     private static final int EC_INVARIANT_INITIAL = 2107;
@@ -40,6 +39,7 @@ public final class ToolOutputParser {
     private static final int EC_STATES = 2199;
     private static final int EC_DEPTH = 2194;
     private static final int SEVERITY_ERROR = 1;
+    private static final String CONFIG_EXCEPTION = "tlc2.tool.ConfigFileException";
 
     private ToolOutputParser() {
     }
@@ -85,6 +85,7 @@ public final class ToolOutputParser {
         int loopBackTo = -1;
         String errorLine = null;
         boolean sawViolation = false;
+        boolean configError = false;
         List<TraceState> trace = new ArrayList<>();
 
         for (Message m : messages(lines)) {
@@ -114,7 +115,15 @@ public final class ToolOutputParser {
                 }
                 default -> {
                     if (m.severity() == SEVERITY_ERROR && errorLine == null) {
-                        errorLine = firstLine(m.text());
+                        int cfg = m.text().indexOf(CONFIG_EXCEPTION);
+                        if (cfg >= 0) {
+                            // TLC reports a bad config as an "unexpected exception", exit 255
+                            configError = true;
+                            errorLine = m.text().substring(cfg + CONFIG_EXCEPTION.length())
+                                    .replaceFirst("^\\s*:", "").replaceAll("\\s+", " ").trim();
+                        } else {
+                            errorLine = firstLine(m.text());
+                        }
                     }
                 }
             }
@@ -125,6 +134,9 @@ public final class ToolOutputParser {
             if (outcome != TlcOutcome.PARSE_ERROR && outcome != TlcOutcome.CONFIG_ERROR) {
                 outcome = TlcOutcome.CRASH;
             }
+        }
+        if (configError) {
+            outcome = TlcOutcome.CONFIG_ERROR;
         }
         if (outcome.isError() && errorLine == null) {
             errorLine = lastNonBlank(lines);
@@ -144,11 +156,7 @@ public final class ToolOutputParser {
                 Matcher h = STATE_HEAD.matcher(line.trim());
                 if (h.matches()) {
                     number = Integer.parseInt(h.group(1));
-                    Matcher a = ACTION.matcher(h.group(2).trim());
-                    action = a.matches() ? a.group(1) : h.group(2).trim();
-                    if (action.equals("Initial")) {
-                        action = "Initial predicate";
-                    }
+                    action = actionName(h.group(2).trim());
                 }
                 continue;
             }
@@ -167,6 +175,16 @@ public final class ToolOutputParser {
             vars.put(name, collapse(value));
         }
         return new TraceState(number, action, vars);
+    }
+
+    /** "<scan line 67, col 5 to ... of module ZramSingle>" is "scan"; "<Initial predicate>" stays whole. */
+    private static String actionName(String text) {
+        String t = text;
+        if (t.startsWith("<") && t.endsWith(">")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        int at = t.indexOf(" line ");
+        return at > 0 ? t.substring(0, at) : t;
     }
 
     private static int backTo(String text) {
