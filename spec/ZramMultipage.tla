@@ -1,0 +1,709 @@
+---------------------------- MODULE ZramMultipage ----------------------------
+(***************************************************************************)
+(* Yuwen Chen, "[PATCH v3] zram: Implement multi-page write-back"          *)
+(* (2025-11-05, the seed ../shared/seeds/000_d7aa85879d4227c5.txt), as     *)
+(* posted: a pool of ZRAM_WB_REQ_CNT zram_wb_request (or the on-stack      *)
+(* req_prealloc[2] when kzalloc fails), each with ALLOCATED / COMPLETED    *)
+(* bits, one on-stack completion `done` shared by every request, blk_plug  *)
+(* around the submissions.  The patch replaces zram_writeback_slots() of   *)
+(* the single-page code (v6.17, gregkh/linux @27997aca, see ZramSingle)    *)
+(* and adds zram_writeback_complete(), zram_writeback_endio() and          *)
+(* zram_writeback_next_request(); writeback_store(), the scan and the      *)
+(* environment are those of single.  "s.N" below is line N of the seed    *)
+(* file (the patch as archived); names of C functions are exact.           *)
+(*                                                                         *)
+(* Processes: "wb" (writeback_store -> zram_writeback_slots), "bdev" (the  *)
+(* backing device completing issued bios), one endio per request slot of   *)
+(* the pool (zram_writeback_endio of that request's bio), and the          *)
+(* environment of ZramCommon: freeNotify, discard, write, read and         *)
+(* limitStore (writeback_limit_store takes init_lock shared and            *)
+(* wb_limit_lock, as in single, so it may land mid-writeback).             *)
+(*                                                                         *)
+(* Labels: values of wbPc (the writeback task), in program order:          *)
+(*   scan                 scan_slots_for_writeback (one slot per step)     *)
+(*   poolAlloc            kzalloc(req_pool) or req_prealloc; init done/flags*)
+(*   nextRequest          zram_writeback_next_request, first call: one     *)
+(*                        iteration of its for loop (alloc_page, then      *)
+(*                        test_and_set_bit(ALLOCATED)) per step            *)
+(*   startPlug            blk_start_plug                                   *)
+(*   select               req->pps = select_pp_slot(ctl)                   *)
+(*   limitCheck           wb_limit_lock; !bd_wb_limit -> -EIO, break       *)
+(*   allocBlock           if (!req->blk_idx) alloc_block_bdev; -ENOSPC     *)
+(*   readSlot             slot lock; !ZRAM_PP_SLOT -> goto next;           *)
+(*                        zram_read_from_zspool(req->page); unlock         *)
+(*   next                 next: slot unlock; release_pp_slot; pps = NULL   *)
+(*   submitBio            bio_init..., list_del_init(&pps->entry),         *)
+(*                        submit_bio (into the plug)                       *)
+(*   getRequest           do { req = zram_writeback_next_request(...):     *)
+(*                        one iteration per step; on NULL blk_finish_plug  *)
+(*   waitCompletion       wait_for_completion_io(&done); blk_start_plug    *)
+(*   writebackComplete    zram_writeback_complete(req): test_and_clear_bit *)
+(*                        (COMPLETED), bi_status, slot lock, re-test       *)
+(*                        ZRAM_PP_SLOT, convert, charge                    *)
+(*   completeNext         its next: slot unlock; release_pp_slot; NULL     *)
+(*   completeError        if (err) release_pp_slot; req->pps = NULL        *)
+(*   finishPlug           blk_finish_plug; if (req) clear_bit(ALLOCATED)   *)
+(*   drainCount           fixed REQ_POOL_UAF only: wait for one complete() *)
+(*                        per submitted bio                                *)
+(*   drainTest            while (test_bit(ALLOCATED, &req_pool[i].flags))  *)
+(*   drainWait              wait_for_completion_io(&done)                  *)
+(*   drainComplete        zram_writeback_complete(&req_pool[i])            *)
+(*   drainCompleteNext    its next: slot unlock; release_pp_slot; NULL     *)
+(*   drainError           release_pp_slot(req_pool[i].pps); req->pps=NULL  *)
+(*   drainRelease         free_block_bdev(blk_idx); __free_page(page)      *)
+(*   freePool             kfree(req_pool); return (the frame with `done`   *)
+(*                        and req_prealloc ends)                           *)
+(*   releaseCtl           writeback_store: release_pp_ctl (as single)      *)
+(*   done                                                                  *)
+(* Device step: bioEndio (an issued bio completes: the page lands on its   *)
+(* block, or an error).  Bios are issued by the task's blk_finish_plug.    *)
+(* Endio steps, per request slot i: endioSetCompleted, endioClearAllocated *)
+(* (values of endioPc[i]) and endioComplete (endioLate[i] counts the endio *)
+(* instances of request i poised at complete(req->done)).                  *)
+(*                                                                         *)
+(* Abstractions (beyond ZramCommon's):                                     *)
+(*  - The pool has PoolSize requests (the patch: 32); the fallback         *)
+(*    req_prealloc has PreallocSize (the patch: 2).  kzalloc and           *)
+(*    alloc_page fail nondeterministically when AllocFails.                *)
+(*  - A request whose endio has cleared ALLOCATED may be reused and its    *)
+(*    new bio completed before the old endio called complete(); so the    *)
+(*    complete() step is a counter per request, not a pc value.            *)
+(*  - blk_plug: a submitted bio sits in the plug until blk_finish_plug.    *)
+(*    The kernel also flushes the plug when the task sleeps (schedule()    *)
+(*    -> sched_submit_work); the model does not: bios are issued at        *)
+(*    blk_finish_plug only, as the brief fixes.                            *)
+(*  - set_bit/clear_bit in the endio are taken as sequentially consistent *)
+(*    (the task never sees ALLOCATED clear before COMPLETED set); on a     *)
+(*    weakly ordered CPU they are not (upstream.md Y-2), not modelled.     *)
+(*  - complete() is one atomic step: it takes done.wait.lock, done++,      *)
+(*    wakes, unlocks; a waiter takes the same lock to see done > 0, so it  *)
+(*    cannot return while complete() still touches `done`.                 *)
+(*  - blk_finish_plug before the wait and blk_start_plug after it are      *)
+(*    merged into the neighbouring steps (task-local, nobody observes).    *)
+(*  - req->page contents and the request's check epoch are reset when they *)
+(*    are dead (after the bio ends / the completion is processed): nothing *)
+(*    reads them again before they are rewritten.                          *)
+(*  - Memory lifetime: the pool and `done` die together at freePool.  Any  *)
+(*    later touch (an endio step, a bio completion on a pool request) is   *)
+(*    recorded in the ghost deadTouch.                                     *)
+(*                                                                         *)
+(* Switches: WRONG_PPS_CLEAR, REQ_POOL_UAF, LIMIT_AT_COMPLETION,            *)
+(* READ_BLKIDX_UNLOCKED (all on as posted); NO_PP_RECHECK (teaching);      *)
+(* NO_READ_RECHECK (upstream's read path after 6/6).                       *)
+(***************************************************************************)
+EXTENDS ZramCommon
+
+CONSTANTS
+    ScanTwice,     \* slots a second, overlapping page_indexes= range covers again
+    PoolSize,      \* ZRAM_WB_REQ_CNT (32 in the patch)
+    PreallocSize,  \* ARRAY_SIZE(req_prealloc) (2 in the patch)
+    AllocFails     \* TRUE: kzalloc and alloc_page may fail
+
+ASSUME ScanTwice \subseteq Slots
+ASSUME PoolSize \in Nat \ {0} /\ PreallocSize \in Nat \ {0} /\ AllocFails \in BOOLEAN
+
+WbBlocks == 1..MaxBlock
+NoPps == <<0, 0>>
+NoReq == -1                        \* req == NULL
+MaxReq == IF PoolSize >= PreallocSize THEN PoolSize ELSE PreallocSize
+Reqs == 0..(MaxReq - 1)            \* request indexes, as in C: req_pool[i]
+
+\* A kzalloc'ed (or {0}-initialised) zram_wb_request, with what the model keeps:
+\* flags, blk_idx, page (allocated?), pps, the page data read for the bio,
+\* the bio (idle / plugged / issued), bi_status (err), and the ghost epoch of
+\* its limit check.
+ZeroReq == [flags |-> {}, blk |-> 0, page |-> FALSE, pps |-> NoPps,
+            data |-> Zero, bio |-> "idle", err |-> FALSE, epoch |-> 0]
+
+VARIABLES
+    wbPc,       \* program counter of the writeback task
+    scanPos,    \* scan_slots_for_writeback: next position in ScanQ
+    ppCtl,      \* zram_pp_ctl: pp-slots still linked in the buckets
+    ppFreed,    \* ghost: pp-slots released (kfree'd) so far
+    wbRet,      \* ret: "ok", "ENOMEM", "EIO", "ENOSPC", "EBIO"
+    poolN,      \* req_pool_cnt (0 before poolAlloc)
+    cntOff,     \* cnt_off: where zram_writeback_next_request starts
+    nrI,        \* zram_writeback_next_request: iterations done so far
+    wbReq,      \* req: the request the task holds (NoReq: NULL)
+    drainI,     \* i of the final drain loop
+    rq,         \* req_pool[i], i \in Reqs
+    doneCnt,    \* done.done: complete() calls not yet taken by a wait
+    owed,       \* submitted bios whose complete() the task has not waited for
+    endioPc,    \* endio of request i: "idle", "endioSetCompleted", "endioClearAllocated"
+    endioLate,  \* endio instances of request i poised at complete(req->done)
+    deadTouch,  \* ghost: dead objects touched: subset of {"pool", "completion"}
+    nullDeref   \* ghost: a NULL pps was dereferenced
+
+wbVars == <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
+            drainI, rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+vars == <<envVars, wbVars>>
+
+ScanQ == ScanOrder(ScanTwice)
+Pool == 0..(poolN - 1)
+
+\* The pool and the completion exist from poolAlloc until freePool.
+PoolLive == wbPc \notin {"scan", "poolAlloc", "releaseCtl", "done"}
+
+Req(i, f) == rq[i][f]
+SetReq(i, f, v) == rq' = [rq EXCEPT ![i][f] = v]
+
+-----------------------------------------------------------------------------
+(* writeback_store: as single.  init_lock shared, init_pp_ctl, one scan    *)
+(* per page_indexes= range: place_pp_slot under the slot lock.             *)
+scan ==
+    LET s == ScanQ[scanPos] IN
+    /\ wbPc = "scan"
+    /\ LockFree(s)
+    /\ IF Allocated(s) /\ ~TestFlag(s, "ZRAM_WB")
+       THEN /\ ppCtl' = ppCtl \cup {<<scanPos, s>>}
+            /\ tbl' = [tbl EXCEPT ![s].flags = @ \cup {"ZRAM_PP_SLOT"}]
+       ELSE UNCHANGED <<ppCtl, tbl>>
+    /\ scanPos' = scanPos + 1
+    /\ wbPc' = IF scanPos = Len(ScanQ) THEN "poolAlloc" ELSE "scan"
+    /\ UNCHANGED <<ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI, rq, doneCnt,
+                   owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* s.165-185: DECLARE_COMPLETION_ONSTACK(done); req_pool = kzalloc(32)     *)
+(* or, if that fails, req_prealloc (2, zeroed); every req->done = &done,   *)
+(* flags = 0.                                                              *)
+poolAlloc ==
+    /\ wbPc = "poolAlloc"
+    /\ \E n \in IF AllocFails THEN {PoolSize, PreallocSize} ELSE {PoolSize} :
+         poolN' = n
+    /\ rq' = [i \in Reqs |-> ZeroReq]
+    /\ doneCnt' = 0
+    /\ cntOff' = 0 /\ nrI' = 0
+    /\ wbPc' = "nextRequest"
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, wbReq, drainI, owed, endioPc,
+                   endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* zram_writeback_next_request() (s.140-160): for (i = cnt_off; ...)       *)
+(* { req = &pool[i % cnt]; if (!req->page) { req->page = alloc_page();     *)
+(* if (!req->page) continue; } if (!test_and_set_bit(ALLOCATED)) {         *)
+(* cnt_off = (i + 1) % cnt; return req; } } return NULL.  One iteration    *)
+(* per step: an endio may clear a bit between two iterations.              *)
+(* NextRequest(lbl, found, none, isFirst): the caller goes to `found`     *)
+(* with req, or to `none` with req = NULL: the first call (s.186-190)      *)
+(* returns -ENOMEM, the do-while (s.247-248) finishes the plug.            *)
+ReqIndex == (cntOff + nrI) % poolN
+
+NextRequest(lbl, found, none, isFirst) ==
+    LET i == ReqIndex IN
+    /\ wbPc = lbl
+    /\ \E gotPage \in IF rq[i].page \/ ~AllocFails THEN {TRUE} ELSE {TRUE, FALSE} :
+         LET rq1 == [rq EXCEPT ![i].page = gotPage] IN
+         IF gotPage /\ "ALLOCATED" \notin rq[i].flags
+         THEN \* test_and_set_bit(ZRAM_WB_REQUEST_ALLOCATED) found it clear
+              /\ rq' = [rq1 EXCEPT ![i].flags = @ \cup {"ALLOCATED"}]
+              /\ cntOff' = (i + 1) % poolN
+              /\ wbReq' = i
+              /\ nrI' = 0
+              /\ wbPc' = found
+              /\ UNCHANGED wbRet
+         ELSE \* alloc_page failed (continue), or the bit was already set
+              /\ UNCHANGED <<cntOff, wbReq>>
+              /\ IF nrI + 1 < poolN
+                 THEN /\ nrI' = nrI + 1 /\ wbPc' = lbl
+                      /\ rq' = rq1 /\ UNCHANGED wbRet
+                 ELSE /\ nrI' = 0 /\ wbPc' = none
+                      /\ IF isFirst
+                         THEN \* if (!req) { ret = -ENOMEM; goto out_free_req_pool; }
+                              rq' = rq1 /\ wbRet' = "ENOMEM"
+                         ELSE \* if (!req) { blk_finish_plug(&plug); ...
+                              rq' = [j \in Reqs |->
+                                       IF rq1[j].bio = "plugged"
+                                       THEN [rq1[j] EXCEPT !.bio = "issued"]
+                                       ELSE rq1[j]]
+                              /\ UNCHANGED wbRet
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, poolN, drainI, doneCnt, owed, endioPc,
+                   endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+nextRequest == NextRequest("nextRequest", "startPlug", "freePool", TRUE)
+
+(* s.192: blk_start_plug(&plug).  Bios submitted from here on wait in the  *)
+(* plug until blk_finish_plug.                                             *)
+startPlug ==
+    /\ wbPc = "startPlug"
+    /\ wbPc' = "select"
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* s.193: while ((req->pps = select_pp_slot(ctl))).  select_pp_slot does   *)
+(* not unlink the pp-slot; the spec lets any linked one be next.  On NULL  *)
+(* the loop ends with req->pps = NULL.                                     *)
+select ==
+    /\ wbPc = "select"
+    /\ IF ppCtl = {}
+       THEN /\ SetReq(wbReq, "pps", NoPps)
+            /\ wbPc' = "finishPlug"
+       ELSE \E pps \in ppCtl :
+              /\ SetReq(wbReq, "pps", pps)
+              /\ wbPc' = "limitCheck"
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* s.194-199: spin_lock(wb_limit_lock); if (wb_limit_enable &&             *)
+(* !bd_wb_limit) { ret = -EIO; break; }  The ghost epoch of the check is  *)
+(* kept on the request (WbLimit).                                          *)
+limitCheck ==
+    /\ wbPc = "limitCheck"
+    /\ IF WbLimitEnable /\ bdLimit = 0
+       THEN /\ wbRet' = "EIO"
+            /\ wbPc' = "finishPlug"
+            /\ UNCHANGED rq
+       ELSE /\ SetReq(wbReq, "epoch", limEpoch)
+            /\ wbPc' = "allocBlock"
+            /\ UNCHANGED wbRet
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, poolN, cntOff, nrI, wbReq, drainI,
+                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* s.204-210: if (!req->blk_idx) { req->blk_idx = alloc_block_bdev();      *)
+(* if (!req->blk_idx) { ret = -ENOSPC; break; } }  The block stays with    *)
+(* the request until a completion moves it to a slot.                      *)
+allocBlock ==
+    /\ wbPc = "allocBlock"
+    /\ IF rq[wbReq].blk # 0
+       THEN wbPc' = "readSlot" /\ UNCHANGED <<bitmap, rq, wbRet>>
+       ELSE LET b == LowestFree(WbBlocks) IN
+            IF b = -1
+            THEN /\ wbRet' = "ENOSPC"
+                 /\ wbPc' = "finishPlug"
+                 /\ UNCHANGED <<bitmap, rq>>
+            ELSE /\ bitmap' = bitmap \cup {b}
+                 /\ SetReq(wbReq, "blk", b)
+                 /\ wbPc' = "readSlot"
+                 /\ UNCHANGED wbRet
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, poolN, cntOff, nrI, wbReq, drainI,
+                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* s.213-224: index = req->pps->index; zram_slot_lock(); if               *)
+(* (!ZRAM_PP_SLOT) goto next (lock held); zram_read_from_zspool(req->page);*)
+(* zram_slot_unlock().                                                     *)
+readSlot ==
+    LET s == rq[wbReq].pps[2] IN
+    /\ wbPc = "readSlot"
+    /\ LockFree(s)
+    /\ IF ~TestFlag(s, "ZRAM_PP_SLOT")
+       THEN /\ slotLock' = [slotLock EXCEPT ![s] = "wb"]
+            /\ wbPc' = "next"
+            /\ UNCHANGED rq
+       ELSE /\ SetReq(wbReq, "data", Page(s, tbl[s].ver))
+            /\ wbPc' = "submitBio"
+            /\ UNCHANGED slotLock
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED <<tbl, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* release_pp_slot(pps) (v6.17): list_del_init(&pps->entry); slot lock;    *)
+(* clear ZRAM_PP_SLOT; unlock; kfree(pps).  A NULL pps is dereferenced.    *)
+ReleasePpSlot(pps) ==
+    IF pps = NoPps
+    THEN /\ nullDeref' = TRUE
+         /\ UNCHANGED <<tbl, ppCtl, ppFreed>>
+    ELSE /\ LockFree(pps[2])
+         /\ tbl' = [tbl EXCEPT ![pps[2]].flags = @ \ {"ZRAM_PP_SLOT"}]
+         /\ ppCtl' = ppCtl \ {pps}
+         /\ ppFreed' = ppFreed \cup {pps}
+         /\ UNCHANGED nullDeref
+
+(* s.292-298 (the loop's next:): zram_slot_unlock(); release_pp_slot();    *)
+(* req->pps = NULL; cond_resched().  Unlock and release_pp_slot's re-lock  *)
+(* are one step, as in single.                                             *)
+UnlockAndRelease(lbl, r, ret) ==
+    LET pps == rq[r].pps IN
+    /\ wbPc = lbl
+    /\ slotLock' = [slotLock EXCEPT ![pps[2]] = NoOwner]
+    /\ tbl' = [tbl EXCEPT ![pps[2]].flags = @ \ {"ZRAM_PP_SLOT"}]
+    /\ ppCtl' = ppCtl \ {pps}
+    /\ ppFreed' = ppFreed \cup {pps}
+    /\ SetReq(r, "pps", NoPps)
+    /\ wbPc' = ret
+    /\ UNCHANGED <<wbRet, poolN, cntOff, nrI, wbReq, drainI, doneCnt, owed,
+                   endioPc, endioLate, deadTouch, nullDeref, scanPos>>
+    /\ UNCHANGED <<bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+next == UnlockAndRelease("next", wbReq, "select")
+
+(* s.227-243: bio_init(&req->bio, ..., REQ_OP_WRITE | REQ_SYNC); sector =  *)
+(* blk_idx; bi_end_io = zram_writeback_endio; bi_private = req;            *)
+(* __bio_add_page; list_del_init(&req->pps->entry) (the request now owns   *)
+(* the pp-slot); submit_bio() -- into the plug.  The task now holds no     *)
+(* request (req is reassigned by the do-while).  Fixed LIMIT_AT_COMPLETION:*)
+(* charge the limit here, before submission.                               *)
+submitBio ==
+    /\ wbPc = "submitBio"
+    /\ SetReq(wbReq, "bio", "plugged")
+    /\ ppCtl' = ppCtl \ {rq[wbReq].pps}
+    /\ owed' = owed + 1
+    /\ IF On("LIMIT_AT_COMPLETION")                     \* guard:limit-at-completion
+       THEN UNCHANGED <<bdLimit, limPages>>
+       ELSE ChargeLimit(rq[wbReq].epoch)
+    /\ wbReq' = NoReq
+    /\ nrI' = 0
+    /\ wbPc' = "getRequest"
+    /\ UNCHANGED <<scanPos, ppFreed, wbRet, poolN, cntOff, drainI, doneCnt, endioPc,
+                   endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored>>
+
+(* s.245-252: do { req = zram_writeback_next_request(); if (!req) {        *)
+(* blk_finish_plug(&plug); wait_for_completion_io(&done);                  *)
+(* blk_start_plug(&plug); } } while (!req).  blk_finish_plug issues every  *)
+(* plugged bio to the device; it is done in the step that finds NULL.      *)
+getRequest == NextRequest("getRequest", "writebackComplete", "waitCompletion", FALSE)
+
+(* wait_for_completion_io(&done): sleep until done.done > 0, take one.     *)
+(* Then blk_start_plug and the do-while tries again.                       *)
+waitCompletion ==
+    /\ wbPc = "waitCompletion"
+    /\ doneCnt > 0
+    /\ doneCnt' = doneCnt - 1
+    /\ owed' = owed - 1
+    /\ wbPc' = "getRequest"
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   rq, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(***************************************************************************)
+(* zram_writeback_complete(zram, req) (s.86-128):                          *)
+(*   if (!test_and_clear_bit(COMPLETED)) return 0;                         *)
+(*   err = blk_status_to_errno(bi_status); if (err) return err;            *)
+(*   index = req->pps->index; bd_writes++; zram_slot_lock(index);          *)
+(*   if (!ZRAM_PP_SLOT) goto next;  [NO_PP_RECHECK drops this re-test]     *)
+(*   zram_free_page; set ZRAM_WB; handle = req->blk_idx; req->blk_idx = 0; *)
+(*   wb_limit_lock: charge the limit [LIMIT_AT_COMPLETION only];           *)
+(*   next: zram_slot_unlock; release_pp_slot(req->pps); req->pps = NULL.   *)
+(* The bit test and the lock are one step: COMPLETED is only read by the   *)
+(* task.  On the error path, the fixed LIMIT_AT_COMPLETION refunds the     *)
+(* charge, into the budget it was taken from only: if a                    *)
+(* writeback_limit_store landed since the check (epoch differs), the new   *)
+(* budget is not topped up.                                                *)
+(***************************************************************************)
+WritebackComplete(lbl, r, nextLbl, errLbl, retLbl) ==
+    LET pps == rq[r].pps
+        s == pps[2] IN
+    /\ wbPc = lbl
+    /\ IF "COMPLETED" \notin rq[r].flags
+       THEN /\ wbPc' = retLbl
+            /\ UNCHANGED <<rq, tbl, slotLock, bitmap, bdLimit, limPages, nullDeref>>
+       ELSE IF rq[r].err
+       THEN /\ rq' = [rq EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].epoch = 0]
+            /\ IF ~On("LIMIT_AT_COMPLETION") /\ rq[r].epoch = limEpoch   \* guard:limit-refund
+               THEN /\ bdLimit' = IF WbLimitEnable THEN bdLimit + 1 ELSE bdLimit
+                    /\ limPages' = limPages - 1
+               ELSE UNCHANGED <<bdLimit, limPages>>
+            /\ wbPc' = errLbl
+            /\ UNCHANGED <<tbl, slotLock, bitmap, nullDeref>>
+       ELSE IF pps = NoPps
+       THEN \* index = req->pps->index on NULL
+            /\ nullDeref' = TRUE
+            /\ rq' = [rq EXCEPT ![r].flags = @ \ {"COMPLETED"}]
+            /\ wbPc' = retLbl
+            /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, limPages>>
+       ELSE
+            /\ LockFree(s)
+            /\ slotLock' = [slotLock EXCEPT ![s] = "wb"]
+            /\ UNCHANGED nullDeref
+            /\ IF ~On("NO_PP_RECHECK") /\ ~TestFlag(s, "ZRAM_PP_SLOT")   \* guard:pp-recheck
+               THEN /\ rq' = [rq EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].epoch = 0]
+                    /\ UNCHANGED <<tbl, bitmap, bdLimit, limPages>>
+               ELSE /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
+                    /\ tbl' = [tbl EXCEPT ![s] =
+                                  [flags |-> {"ZRAM_WB"}, handle |-> rq[r].blk, ver |-> 0]]
+                    /\ rq' = [rq EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].blk = 0,
+                                        ![r].epoch = 0]
+                    /\ IF On("LIMIT_AT_COMPLETION")     \* guard:limit-at-completion
+                       THEN ChargeLimit(rq[r].epoch)
+                       ELSE UNCHANGED <<bdLimit, limPages>>
+            /\ wbPc' = nextLbl
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   doneCnt, owed, endioPc, endioLate, deadTouch>>
+    /\ UNCHANGED <<disk, envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored>>
+
+(* s.253: err = zram_writeback_complete(zram, req) on the request the      *)
+(* do-while got back; 0 -> cond_resched(); continue.                       *)
+writebackComplete ==
+    WritebackComplete("writebackComplete", wbReq, "completeNext", "completeError", "select")
+
+completeNext == UnlockAndRelease("completeNext", wbReq, "select")
+
+(* s.254-268: if (err) { release_pp_slot(zram, req->pps); req->pps =      *)
+(* NULL; ret = err; } cond_resched(); continue.  The request keeps its    *)
+(* block for the next page.                                                *)
+completeError ==
+    /\ wbPc = "completeError"
+    /\ ReleasePpSlot(rq[wbReq].pps)
+    /\ SetReq(wbReq, "pps", NoPps)
+    /\ wbRet' = "EBIO"
+    /\ wbPc' = "select"
+    /\ UNCHANGED <<scanPos, poolN, cntOff, nrI, wbReq, drainI, doneCnt, owed, endioPc,
+                   endioLate, deadTouch>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* s.300-307: blk_finish_plug(&plug) issues the plugged bios; if (req)     *)
+(* clear_bit(ALLOCATED, &req->flags) returns the task's own request.       *)
+finishPlug ==
+    /\ wbPc = "finishPlug"
+    /\ rq' = [j \in Reqs |->
+                LET r1 == IF rq[j].bio = "plugged" THEN [rq[j] EXCEPT !.bio = "issued"]
+                          ELSE rq[j]
+                IN IF j = wbReq THEN [r1 EXCEPT !.flags = @ \ {"ALLOCATED"}] ELSE r1]
+    /\ drainI' = 0
+    /\ wbPc' = IF On("REQ_POOL_UAF") THEN "drainTest" ELSE "drainCount"   \* guard:req-pool-uaf
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
+                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* Fixed REQ_POOL_UAF (not in the patch): before the drain loop, while     *)
+(* (waited < submitted) wait_for_completion_io(&done).  Every endio's last *)
+(* touch of the pool and of `done` is complete(); once the task has taken  *)
+(* one complete() per bio it submitted, no endio is still running.         *)
+drainCount ==
+    /\ wbPc = "drainCount"
+    /\ IF owed = 0
+       THEN wbPc' = "drainTest" /\ UNCHANGED <<doneCnt, owed>>
+       ELSE /\ doneCnt > 0
+            /\ doneCnt' = doneCnt - 1
+            /\ owed' = owed - 1
+            /\ wbPc' = "drainCount"
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   rq, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* s.308-310: for (i = 0; i < req_pool_cnt; i++) { while (test_bit(        *)
+(* ALLOCATED, &req_pool[i].flags)) wait_for_completion_io(&done);          *)
+drainTest ==
+    /\ wbPc = "drainTest"
+    /\ wbPc' = IF "ALLOCATED" \in rq[drainI].flags THEN "drainWait" ELSE "drainComplete"
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+drainWait ==
+    /\ wbPc = "drainWait"
+    /\ doneCnt > 0
+    /\ doneCnt' = doneCnt - 1
+    /\ owed' = owed - 1
+    /\ wbPc' = "drainTest"
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   rq, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* s.311: err = zram_writeback_complete(zram, &req_pool[i]).               *)
+drainComplete ==
+    WritebackComplete("drainComplete", drainI, "drainCompleteNext", "drainError",
+                      "drainRelease")
+
+drainCompleteNext == UnlockAndRelease("drainCompleteNext", drainI, "drainRelease")
+
+(* s.312-316: if (err) { release_pp_slot(zram, req_pool[i].pps);           *)
+(* req->pps = NULL; ret = err; }  WRONG_PPS_CLEAR: as posted, `req` is the *)
+(* main loop's last request, so req_pool[i].pps keeps the freed pp-slot;   *)
+(* fixed: req_pool[i].pps = NULL.                                          *)
+drainError ==
+    /\ wbPc = "drainError"
+    /\ ReleasePpSlot(rq[drainI].pps)
+    /\ IF On("WRONG_PPS_CLEAR") /\ wbReq # NoReq         \* guard:wrong-pps-clear
+       THEN SetReq(wbReq, "pps", NoPps)
+       ELSE SetReq(drainI, "pps", NoPps)
+    /\ wbRet' = "EBIO"
+    /\ wbPc' = "drainRelease"
+    /\ UNCHANGED <<scanPos, poolN, cntOff, nrI, wbReq, drainI, doneCnt, owed, endioPc,
+                   endioLate, deadTouch>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* s.318-321: if (req_pool[i].blk_idx) free_block_bdev(); if               *)
+(* (req_pool[i].page) __free_page().  Next i, or leave the loop.           *)
+drainRelease ==
+    /\ wbPc = "drainRelease"
+    /\ bitmap' = bitmap \ {rq[drainI].blk}
+    /\ rq' = [rq EXCEPT ![drainI].blk = 0, ![drainI].page = FALSE]
+    /\ IF drainI + 1 = poolN
+       THEN wbPc' = "freePool" /\ UNCHANGED drainI
+       ELSE wbPc' = "drainTest" /\ drainI' = drainI + 1
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
+                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* s.324-327: out_free_req_pool: if (req_pool != req_prealloc)             *)
+(* kfree(req_pool); return ret.  The stack frame holding `done` and        *)
+(* req_prealloc ends with the return: from here on both are dead           *)
+(* (PoolLive is FALSE).                                                    *)
+freePool ==
+    /\ wbPc = "freePool"
+    /\ wbPc' = "releaseCtl"
+    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* writeback_store: release_pp_ctl() releases the pp-slots still linked    *)
+(* (after a break), then pp_in_progress = 0, up_read(init_lock).           *)
+releaseCtl ==
+    /\ wbPc = "releaseCtl"
+    /\ IF ppCtl = {}
+       THEN wbPc' = "done" /\ UNCHANGED <<tbl, ppCtl, ppFreed, nullDeref>>
+       ELSE /\ ReleasePpSlot(CHOOSE pps \in ppCtl : TRUE)
+            /\ wbPc' = "releaseCtl"
+    /\ UNCHANGED <<scanPos, wbRet, poolN, cntOff, nrI, wbReq, drainI, rq, doneCnt,
+                   owed, endioPc, endioLate, deadTouch>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+WbStep ==
+    \/ scan \/ poolAlloc \/ nextRequest \/ startPlug \/ select \/ limitCheck
+    \/ allocBlock \/ readSlot \/ next \/ submitBio \/ getRequest \/ waitCompletion
+    \/ writebackComplete \/ completeNext \/ completeError \/ finishPlug
+    \/ drainCount \/ drainTest \/ drainWait \/ drainComplete \/ drainCompleteNext
+    \/ drainError \/ drainRelease \/ freePool \/ releaseCtl
+
+-----------------------------------------------------------------------------
+(* The backing device: an issued bio of request i completes, with success  *)
+(* (the page lands on req->blk_idx) or, when BioErrors, with an error      *)
+(* (bi_status; the block keeps what it had); bio_endio then calls          *)
+(* zram_writeback_endio.  A bio in a dead pool is a use after free.        *)
+bioEndio(i) ==
+    /\ rq[i].bio = "issued"
+    /\ endioPc[i] = "idle"
+    /\ \/ /\ disk' = [disk EXCEPT ![rq[i].blk] = rq[i].data]
+          /\ rq' = [rq EXCEPT ![i].bio = "idle", ![i].err = FALSE, ![i].data = Zero]
+       \/ /\ BioErrors
+          /\ rq' = [rq EXCEPT ![i].bio = "idle", ![i].err = TRUE, ![i].data = Zero]
+          /\ UNCHANGED disk
+    /\ endioPc' = [endioPc EXCEPT ![i] = "endioSetCompleted"]
+    /\ deadTouch' = IF PoolLive THEN deadTouch ELSE deadTouch \cup {"pool"}
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
+                   drainI, doneCnt, owed, endioLate, nullDeref>>
+    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* zram_writeback_endio() (s.130-137): s.134 set_bit(COMPLETED);           *)
+endioSetCompleted(i) ==
+    /\ endioPc[i] = "endioSetCompleted"
+    /\ rq' = [rq EXCEPT ![i].flags = @ \cup {"COMPLETED"}]
+    /\ deadTouch' = IF PoolLive THEN deadTouch ELSE deadTouch \cup {"pool"}
+    /\ endioPc' = [endioPc EXCEPT ![i] = "endioClearAllocated"]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
+                   drainI, doneCnt, owed, endioLate, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* s.135 clear_bit(ALLOCATED): from here the task may reuse the            *)
+(* request, and the as-posted drain stops waiting for it.                  *)
+endioClearAllocated(i) ==
+    /\ endioPc[i] = "endioClearAllocated"
+    /\ rq' = [rq EXCEPT ![i].flags = @ \ {"ALLOCATED"}]
+    /\ deadTouch' = IF PoolLive THEN deadTouch ELSE deadTouch \cup {"pool"}
+    /\ endioPc' = [endioPc EXCEPT ![i] = "idle"]
+    /\ endioLate' = [endioLate EXCEPT ![i] = @ + 1]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
+                   drainI, doneCnt, owed, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* s.136 complete(req->done): reads req->done from the pool, done.done++   *)
+(* under done.wait.lock and wakes the waiter.  Its last touch of both.     *)
+endioComplete(i) ==
+    /\ endioLate[i] > 0
+    /\ endioLate' = [endioLate EXCEPT ![i] = @ - 1]
+    /\ IF PoolLive
+       THEN doneCnt' = doneCnt + 1 /\ UNCHANGED deadTouch
+       ELSE deadTouch' = deadTouch \cup {"pool", "completion"} /\ UNCHANGED doneCnt
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
+                   drainI, rq, owed, endioPc, nullDeref>>
+    /\ UNCHANGED envVars
+
+EndioStep(i) == endioSetCompleted(i) \/ endioClearAllocated(i) \/ endioComplete(i)
+
+\* Everything has returned and nothing is in flight: stutter, so that TLC's
+\* deadlock check only reports a process stuck before its end.
+Finished ==
+    /\ wbPc = "done" /\ EnvDone
+    /\ \A i \in Reqs : endioPc[i] = "idle" /\ endioLate[i] = 0 /\ rq[i].bio = "idle"
+    /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+Init ==
+    /\ EnvInit
+    /\ wbPc = "scan"
+    /\ scanPos = 1
+    /\ ppCtl = {}
+    /\ ppFreed = {}
+    /\ wbRet = "ok"
+    /\ poolN = 0
+    /\ cntOff = 0
+    /\ nrI = 0
+    /\ wbReq = NoReq
+    /\ drainI = 0
+    /\ rq = [i \in Reqs |-> ZeroReq]
+    /\ doneCnt = 0
+    /\ owed = 0
+    /\ endioPc = [i \in Reqs |-> "idle"]
+    /\ endioLate = [i \in Reqs |-> 0]
+    /\ deadTouch = {}
+    /\ nullDeref = FALSE
+
+Next ==
+    \/ WbStep
+    \/ \E i \in Reqs : bioEndio(i) \/ EndioStep(i)
+    \/ EnvNext(wbVars)
+    \/ Finished
+
+\* Bio completion is fair, every endio runs to its end, and every process
+\* (each lock holder) eventually runs on.
+Fairness ==
+    /\ WF_vars(WbStep)
+    /\ \A i \in Reqs : WF_vars(bioEndio(i))
+    /\ \A i \in Reqs : WF_vars(EndioStep(i))
+    /\ \A p \in EnvProcs : WF_vars(EnvStep(p, wbVars))
+
+Spec == Init /\ [][Next]_vars /\ Fairness
+
+-----------------------------------------------------------------------------
+TypeOK ==
+    /\ EnvTypeOK
+    /\ poolN \in {0, PoolSize, PreallocSize}
+    /\ wbReq \in {NoReq} \cup Reqs
+    /\ \A i \in Reqs :
+         /\ rq[i].flags \subseteq {"ALLOCATED", "COMPLETED"}
+         /\ rq[i].blk \in {0} \cup WbBlocks
+         /\ rq[i].bio \in {"idle", "plugged", "issued"}
+         /\ endioPc[i] \in {"idle", "endioSetCompleted", "endioClearAllocated"}
+         /\ endioLate[i] \in Nat
+    /\ doneCnt \in Nat /\ owed \in Nat
+    /\ deadTouch \subseteq {"pool", "completion"}
+
+\* Owners of reserved blocks: ZRAM_WB slots and each live request's blk_idx
+\* (also the block of its bio while in flight).
+ReqHolders == IF PoolLive
+              THEN { [who |-> <<"req", i>>, blk |-> rq[i].blk] :
+                         i \in {j \in Pool : rq[j].blk # 0} }
+              ELSE {}
+Holders == SlotHolders \cup ReqHolders
+BlockNoDoubleUse == NoDoubleUse(Holders)
+BlockNoLeak == NoLeak(Holders)
+BlockHeldIsReserved == HeldIsReserved(Holders)
+
+\* Memory lifetime, in named parts.
+\* NoUseAfterFree: nothing touched the freed pool or the dead on-stack
+\* completion (an endio step or a bio completion after freePool).
+NoUseAfterFree == deadTouch = {}
+\* NoDanglingPps: no request of the live pool holds a released pp-slot.
+NoDanglingPps == PoolLive => \A i \in Pool : rq[i].pps \notin ppFreed
+\* NoNullPpsDeref: no NULL pp-slot was dereferenced.
+NoNullPpsDeref == ~nullDeref
+
+\* Liveness: with fair bio completion the writeback always returns.
+WritebackReturns == <>(wbPc = "done")
+=============================================================================
