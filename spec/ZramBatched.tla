@@ -1,0 +1,732 @@
+----------------------------- MODULE ZramBatched -----------------------------
+(***************************************************************************)
+(* Sergey Senozhatsky's "zram: introduce writeback bio batching" as merged *)
+(* for v6.19 (v6 patches 1/6 - 6/6), and the 7.0+ code with both fixes.    *)
+(*                                                                         *)
+(* C: v6.19 = "[PATCHv6 1/6] zram: introduce writeback bio batching"       *)
+(*    (Message-ID 20251122074029.3948921-2-senozhatsky@chromium.org) with  *)
+(*    5/6 "rework bdev block allocation" and 6/6 "read slot block idx      *)
+(*    under slot lock"; 7.0+ = raspberrypi/linux @052b6b2d                 *)
+(*    drivers/block/zram/zram_drv.c: zram_writeback_endio (offset 22258),  *)
+(*    zram_complete_done_reqs (23028), zram_writeback_slots (24028),       *)
+(*    release_wb_ctl (kfree_rcu), the carried-block release after the     *)
+(*    loop.  The completion design of v2-v4 (COMPLETION_REINIT) follows   *)
+(*    the v4 1/6 patch (zram_wb_wait_for_completion, atomic_dec_return in *)
+(*    the endio).  ../shared/reference/upstream.md section B walks it.    *)
+(*                                                                         *)
+(* Processes: "wb" (writeback_store -> zram_writeback_slots), one endio    *)
+(* per request of the pool (the backing device completing that request's  *)
+(* bio, then zram_writeback_endio), "rcu" (the grace period that runs a   *)
+(* kfree_rcu callback), and the environment of ZramCommon WITHOUT          *)
+(* "limitStore": since patch 3/6 writeback_limit_store and                 *)
+(* writeback_limit_enable_store take init_lock for write, and              *)
+(* writeback_store holds it for read for the whole writeback (7.0+: for    *)
+(* write), so no limit store can run during a batched writeback.           *)
+(*                                                                         *)
+(* Labels.  Values of wbPc, in the order of the C:                         *)
+(*   initWbCtl        init_wb_ctl(): PoolSize requests on idle_reqs        *)
+(*   scan             scan_slots_for_writeback(), one index per step       *)
+(*   select           pps = select_pp_slot(ctl)                            *)
+(*   limitCheck       if (wb_limit_enable && !bd_wb_limit) -EIO            *)
+(*   selectIdleReq    while (!req) req = zram_select_idle_req(wb_ctl)      *)
+(*   waitDone         wait_event(done_wait, !list_empty(done_reqs)):       *)
+(*                    check the condition, else go to sleep                *)
+(*                    (COMPLETION_REINIT: if (num_inflight)                *)
+(*                    wait_for_completion_io(&done))                       *)
+(*   waitSleep        asleep in wait_event until a wake_up                 *)
+(*   reinitCompletion COMPLETION_REINIT only: reinit_completion(&done)     *)
+(*   completeDoneReqs zram_complete_done_reqs(), one request per step      *)
+(*                    (COMPLETION_REINIT: the inflight_reqs loop of        *)
+(*                    zram_wb_wait_for_completion)                         *)
+(*   reserveBlock     if (blk_idx == INVALID) zram_reserve_bdev_block()    *)
+(*   readSlot         slot_lock; ZRAM_PP_SLOT?; read_from_zspool; unlock   *)
+(*   submitWbRequest  list_del_init(pps); fill req; zram_submit_wb_request *)
+(*   next             next: slot_unlock; release_pp_slot (blk, req kept)   *)
+(*   releaseReq       if (req) release_wb_req(req)                         *)
+(*   releaseBlock     if (blk_idx != INVALID) zram_release_bdev_block      *)
+(*   drainWait        while (atomic_read(num_inflight) > 0)                *)
+(*   releaseCtl       writeback_store: release_pp_ctl()                    *)
+(*   releaseWbCtl     writeback_store: release_wb_ctl()                    *)
+(*   done             returned                                             *)
+(* Values of endioPc[r] (r a request):                                     *)
+(*   endioLock        the bio completes; rcu_read_lock (fixed);            *)
+(*                    spin_lock(done_lock); list_add(done_reqs); unlock    *)
+(*   endioWakeUp      wake_up(&wb_ctl->done_wait)                          *)
+(*   endioRcuUnlock   rcu_read_unlock() (fixed only)                       *)
+(*   endioDec         COMPLETION_REINIT: the bio completes;                *)
+(*                    atomic_dec_return(num_inflight) == 0 ?               *)
+(*   endioComplete    COMPLETION_REINIT: complete(&wb_ctl->done)           *)
+(* The first endio label (EndioFirst) is also the idle state: the step     *)
+(* there is enabled only while the request's bio is in flight.  The "rcu"  *)
+(* process has one action, rcuGp (the grace period ends, the kfree_rcu     *)
+(* callback frees wb_ctl).  The Java twin calls a step hook with the same  *)
+(* names.                                                                  *)
+(*                                                                         *)
+(* Switches (defects.md): WB_CTL_UAF, BLK_IDX_LEAK (on in as-released),    *)
+(* LIMIT_AT_COMPLETION, EARLY_PP_RELEASE, PPS_NOT_OWNED,                   *)
+(* COMPLETION_REINIT, NO_PP_RECHECK, READ_BLKIDX_UNLOCKED,                 *)
+(* NO_READ_RECHECK (read path, in ZramCommon; on in as-released: it is     *)
+(* upstream's read path after 6/6), and the teaching switch LOST_WAKEUP    *)
+(* (the endio calls wake_up before it publishes the request).              *)
+(*                                                                         *)
+(* Abstractions (beyond ZramCommon's):                                     *)
+(*  - idle_reqs and done_reqs are sequences, head first: list_add puts a   *)
+(*    request at the head and list_first_entry takes the head, as in C.    *)
+(*  - A bio carries its own block, page and slot from submission on; the   *)
+(*    device completes it (data on the block, or an error) in the endio's  *)
+(*    first step.  bi_status reads 0 (success) until the bio has ended.    *)
+(*  - One endio process per request: a request's next bio ends only after  *)
+(*    its previous endio has returned.  The endio touches the request only *)
+(*    under done_lock, so this only removes interleavings of two endios'   *)
+(*    wb_ctl accesses that another request's endio also produces.         *)
+(*  - wait_event: prepare_to_wait and the condition check are one step.    *)
+(*    The C registers on the queue before it checks; a wake_up that lands  *)
+(*    between the two in C finds the waiter registered, and here finds    *)
+(*    the condition already published, so no outcome is lost; a wake_up   *)
+(*    that does not follow publication (LOST_WAKEUP) is lost in both.      *)
+(*  - zram_complete_done_reqs: the pop under done_lock, the completion     *)
+(*    under the slot lock, atomic_dec, release_pp_slot and list_add to     *)
+(*    idle_reqs are one step.  The pop only races with endios' list_add   *)
+(*    (commutes); release_pp_slot's re-lock only clears ZRAM_PP_SLOT,      *)
+(*    which anything another process does to the slot in between also     *)
+(*    clears (the argument of ZramSingle's next).                          *)
+(*  - The limit: no store can land mid-writeback (see above), so limEpoch  *)
+(*    stays 0; a refund on bio error also un-counts the page in limPages. *)
+(*  - Block numbers: 5/6 makes block 0 usable; INVALID_BDEV_BLOCK is -1.   *)
+(*  - No SYMMETRY: the scan visits slots in index order and the block     *)
+(*    allocator takes the lowest free block, so neither slots nor blocks   *)
+(*    are interchangeable (see docs/batched.md).                           *)
+(***************************************************************************)
+EXTENDS ZramCommon
+
+CONSTANTS
+    ScanTwice,  \* slots a second, overlapping page_indexes= range covers again (C-12)
+    PoolSize    \* zram->wb_batch_size: requests init_wb_ctl allocates (32 by default)
+
+ASSUME ScanTwice \subseteq Slots
+ASSUME PoolSize \in Nat \ {0}
+ASSUME "limitStore" \notin EnvProcs   \* excluded by init_lock (patch 3/6)
+
+Reqs == 1..PoolSize
+NoReq == 0
+NoBlock == -1                      \* INVALID_BDEV_BLOCK (~0UL)
+NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan position
+
+CR == On("COMPLETION_REINIT")
+UseRcu == ~On("WB_CTL_UAF")        \* rcu_read_lock in the endio + kfree_rcu(wb_ctl)
+LAC == On("LIMIT_AT_COMPLETION")
+
+EndioFirst == IF CR THEN "endioDec"
+              ELSE IF On("LOST_WAKEUP") THEN "endioWakeUp" ELSE "endioLock"
+
+VARIABLES
+    wbPc,          \* program counter of the writeback task
+    scanPos,       \* scan_slots_for_writeback: next position in ScanQ
+    ppCtl,         \* zram_pp_ctl: the pp-slots still in the buckets
+    ppLive,        \* pp-slots allocated (place_pp_slot) and not yet kfree'd
+    wbPps,         \* zram_writeback_slots: pps, the pp-slot of this iteration
+    wbBlk,         \* zram_writeback_slots: blk_idx, carried across iterations (NoBlock: none)
+    wbReq,         \* zram_writeback_slots: req, carried across iterations (NoReq: none)
+    wbRet,         \* return value: "ok", "EIO" (limit), "ENOSPC", "EBIO" (last bio error)
+    wbRetPc,       \* where zram_complete_done_reqs returns: "selectIdleReq" or "drainWait"
+    wbWaiting,     \* the task is on done_wait and not yet woken
+    ctlSt,         \* wb_ctl: "none", "live", "rcuPending" (kfree_rcu'd), "freed"
+    idleReqs,      \* wb_ctl->idle_reqs (task only)
+    doneReqs,      \* wb_ctl->done_reqs (under done_lock)
+    inflightReqs,  \* COMPLETION_REINIT: wb_ctl->inflight_reqs (list_add_tail)
+    numInflight,   \* wb_ctl->num_inflight
+    doneCnt,       \* COMPLETION_REINIT: wb_ctl->done, the completion's count
+    req,           \* req[r] = [st, blk, pps, data]; st: none|idle|selected|inflight|done|freed
+    bio,           \* bio[r] = [st: idle|inflight|ended, blk, data, slot, err]
+    endioPc,       \* program counter of request r's endio
+    rcuReaders,    \* endios inside rcu_read_lock()
+    gpWait,        \* readers the pending kfree_rcu must wait for
+    wbOkSlots      \* ghost: slots one of whose writeback bios ended without error
+
+wbVars == <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+            wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
+            req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+vars == <<envVars, wbVars>>
+
+ScanQ == ScanOrder(ScanTwice)
+PpsSlot == wbPps[2]
+PP == "ZRAM_PP_SLOT"
+
+-----------------------------------------------------------------------------
+(* writeback_store() (6.19): down_read(init_lock), atomic_xchg(            *)
+(* pp_in_progress) -- one post-processing at a time (7.0+: init_lock for   *)
+(* write) -- init_pp_ctl(), then init_wb_ctl(): kmalloc the ctl, both      *)
+(* lists empty, num_inflight = 0, waitqueue, done_lock, and wb_batch_size  *)
+(* requests list_add'ed to idle_reqs (allocation failures not modelled).   *)
+initWbCtl ==
+    /\ wbPc = "initWbCtl"
+    /\ ctlSt' = "live"
+    /\ idleReqs' = [i \in 1..PoolSize |-> PoolSize + 1 - i]
+    /\ req' = [r \in Reqs |-> [req[r] EXCEPT !.st = "idle"]]
+    /\ wbPc' = "scan"
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, doneReqs, inflightReqs, numInflight, doneCnt,
+                   bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* scan_slots_for_writeback(), once per page_indexes= argument: under the  *)
+(* slot lock, an allocated slot that is not ZRAM_WB gets a pp-slot and     *)
+(* ZRAM_PP_SLOT (place_pp_slot).  ZRAM_PP_SLOT is not looked at, so an     *)
+(* index repeated in ScanQ is placed twice.                                *)
+scan ==
+    LET s == ScanQ[scanPos] IN
+    /\ wbPc = "scan"
+    /\ LockFree(s)
+    /\ IF Allocated(s) /\ ~TestFlag(s, "ZRAM_WB")
+       THEN /\ ppCtl' = ppCtl \cup {<<scanPos, s>>}
+            /\ ppLive' = ppLive \cup {<<scanPos, s>>}
+            /\ tbl' = [tbl EXCEPT ![s].flags = @ \cup {PP}]
+       ELSE UNCHANGED <<ppCtl, ppLive, tbl>>
+    /\ scanPos' = scanPos + 1
+    /\ wbPc' = IF scanPos = Len(ScanQ) THEN "select" ELSE "scan"
+    /\ UNCHANGED <<wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt, idleReqs,
+                   doneReqs, inflightReqs, numInflight, doneCnt, req, bio, endioPc,
+                   rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* while ((pps = select_pp_slot(ctl))): any remaining pp-slot may be next  *)
+(* (over-approximates the bucket order).  None left: leave the loop.       *)
+select ==
+    /\ wbPc = "select"
+    /\ IF ppCtl = {}
+       THEN wbPc' = "releaseReq" /\ UNCHANGED wbPps
+       ELSE \E pps \in ppCtl : wbPps' = pps /\ wbPc' = "limitCheck"
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting,
+                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
+                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* if (zram->wb_limit_enable && !zram->bd_wb_limit) { ret = -EIO; break; } *)
+(* No lock since 4/6: only this task writes bd_wb_limit during writeback.  *)
+limitCheck ==
+    /\ wbPc = "limitCheck"
+    /\ IF WbLimitEnable /\ bdLimit = 0
+       THEN wbRet' = "EIO" /\ wbPc' = "releaseReq"
+       ELSE wbPc' = "selectIdleReq" /\ UNCHANGED wbRet
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRetPc, wbWaiting,
+                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
+                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* while (!req) { req = zram_select_idle_req(wb_ctl); if (req) break;      *)
+(*   wait_event(...); err = zram_complete_done_reqs(); ... }               *)
+(* A request kept from a next: iteration is used again.                    *)
+selectIdleReq ==
+    /\ wbPc = "selectIdleReq"
+    /\ IF wbReq # NoReq
+       THEN wbPc' = "reserveBlock" /\ UNCHANGED <<wbReq, idleReqs, req, wbRetPc>>
+       ELSE IF idleReqs # <<>>
+       THEN /\ wbReq' = Head(idleReqs)
+            /\ idleReqs' = Tail(idleReqs)
+            /\ req' = [req EXCEPT ![Head(idleReqs)].st = "selected"]
+            /\ wbPc' = "reserveBlock"
+            /\ UNCHANGED wbRetPc
+       ELSE /\ wbPc' = "waitDone"
+            /\ wbRetPc' = "selectIdleReq"
+            /\ UNCHANGED <<wbReq, idleReqs, req>>
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbRet, wbWaiting, ctlSt,
+                   doneReqs, inflightReqs, numInflight, doneCnt, bio, endioPc,
+                   rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* wait_event(wb_ctl->done_wait, !list_empty(&wb_ctl->done_reqs)): the     *)
+(* condition holds -> go on; else sleep on done_wait (see the header for   *)
+(* why registering and checking are one step).                             *)
+(* COMPLETION_REINIT (v4 zram_wb_wait_for_completion): if                  *)
+(* (atomic_read(num_inflight)) wait_for_completion_io(&done) -- blocks     *)
+(* until done's count is positive and consumes one; 0 in flight skips it.  *)
+waitDone ==
+    /\ wbPc = "waitDone"
+    /\ IF CR
+       THEN /\ IF numInflight = 0
+               THEN UNCHANGED doneCnt
+               ELSE doneCnt > 0 /\ doneCnt' = doneCnt - 1
+            /\ wbPc' = "reinitCompletion"
+            /\ UNCHANGED wbWaiting
+       ELSE IF doneReqs # <<>>
+       THEN wbPc' = "completeDoneReqs" /\ UNCHANGED <<wbWaiting, doneCnt>>
+       ELSE wbPc' = "waitSleep" /\ wbWaiting' = TRUE /\ UNCHANGED doneCnt
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc, ctlSt,
+                   idleReqs, doneReqs, inflightReqs, numInflight, req, bio, endioPc,
+                   rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* schedule() in wait_event: runs again only once a wake_up took it off    *)
+(* the queue, then re-checks the condition.                                *)
+waitSleep ==
+    /\ wbPc = "waitSleep"
+    /\ ~wbWaiting
+    /\ wbPc' = "waitDone"
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
+                   doneCnt, req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* COMPLETION_REINIT: reinit_completion(&wb_ctl->done), then every request *)
+(* on inflight_reqs is treated as finished.                                *)
+reinitCompletion ==
+    /\ wbPc = "reinitCompletion"
+    /\ doneCnt' = 0
+    /\ wbPc' = "completeDoneReqs"
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
+                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* zram_writeback_complete(req) then release_pp_slot(req->pps) and         *)
+(* req->pps = NULL.  bi_status is 0 until the bio has ended.               *)
+(*  error: zram_account_writeback_rollback (refund), release the block.    *)
+(*  success: bd_writes++; slot_lock; !ZRAM_PP_SLOT -> the slot changed     *)
+(*    under us: release the block; else slot_free() (6.19; 7.0 open-codes  *)
+(*    it), ZRAM_WB, handle = blk_idx; slot_unlock.                         *)
+(* release_pp_slot: list_del_init, clear ZRAM_PP_SLOT under the slot lock, *)
+(* kfree(pps).  EARLY_PP_RELEASE (v3) releases the pp-slot before the      *)
+(* test; NO_PP_RECHECK drops the test; LIMIT_AT_COMPLETION charges the     *)
+(* limit here on success instead of before submission.                     *)
+CompleteReq(r) ==
+    LET p   == req[r].pps
+        s   == p[2]
+        b   == req[r].blk
+        err == bio[r].st = "ended" /\ bio[r].err
+        ppNow == ~On("EARLY_PP_RELEASE") /\ TestFlag(s, PP)
+    IN
+    /\ LockFree(s)
+    /\ IF err
+       THEN /\ bdLimit' = IF WbLimitEnable /\ ~LAC THEN bdLimit + 1 ELSE bdLimit
+            /\ limPages' = IF LAC THEN limPages ELSE limPages - 1
+            /\ bitmap' = bitmap \ {b}
+            /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {PP}]
+            /\ wbRet' = "EBIO"
+       ELSE /\ IF LAC THEN ChargeLimit(limEpoch) ELSE UNCHANGED <<bdLimit, limPages>>
+            /\ UNCHANGED wbRet
+            /\ IF ~On("NO_PP_RECHECK") /\ ~ppNow                  \* guard:pp-recheck
+               THEN /\ bitmap' = bitmap \ {b}
+                    /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {PP}]
+               ELSE /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
+                    /\ tbl' = [tbl EXCEPT ![s] =
+                                  [flags |-> {"ZRAM_WB"}, handle |-> b, ver |-> 0]]
+    /\ ppCtl' = ppCtl \ {p}
+    /\ ppLive' = ppLive \ {p}
+
+(* zram_complete_done_reqs(): while (atomic_read(num_inflight) > 0): pop   *)
+(* the head of done_reqs under done_lock; none -> break; complete it;      *)
+(* atomic_dec(num_inflight); release_pp_slot; list_add(idle_reqs).         *)
+(* COMPLETION_REINIT: while (!list_empty(inflight_reqs)): list_move the    *)
+(* head to idle_reqs, complete it, release_pp_slot -- whether or not its   *)
+(* bio has ended; the endio decrements num_inflight.                       *)
+completeDoneReqs ==
+    /\ wbPc = "completeDoneReqs"
+    /\ IF CR
+       THEN IF inflightReqs # <<>>
+            THEN LET r == Head(inflightReqs) IN
+                 /\ CompleteReq(r)
+                 /\ inflightReqs' = Tail(inflightReqs)
+                 /\ idleReqs' = <<r>> \o idleReqs
+                 /\ req' = [req EXCEPT ![r] = [@ EXCEPT !.st = "idle", !.pps = NoPps]]
+                 /\ UNCHANGED <<wbPc, doneReqs, numInflight>>
+            ELSE /\ wbPc' = wbRetPc
+                 /\ UNCHANGED <<tbl, bitmap, bdLimit, limPages, wbRet, ppCtl, ppLive,
+                                inflightReqs, idleReqs, req, doneReqs, numInflight>>
+       ELSE IF numInflight > 0 /\ doneReqs # <<>>
+            THEN LET r == Head(doneReqs) IN
+                 /\ CompleteReq(r)
+                 /\ doneReqs' = Tail(doneReqs)
+                 /\ numInflight' = numInflight - 1
+                 /\ idleReqs' = <<r>> \o idleReqs
+                 /\ req' = [req EXCEPT ![r] = [@ EXCEPT !.st = "idle", !.pps = NoPps]]
+                 /\ UNCHANGED <<wbPc, inflightReqs>>
+            ELSE /\ wbPc' = wbRetPc
+                 /\ UNCHANGED <<tbl, bitmap, bdLimit, limPages, wbRet, ppCtl, ppLive,
+                                inflightReqs, idleReqs, req, doneReqs, numInflight>>
+    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRetPc, wbWaiting, ctlSt, doneCnt,
+                   bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED <<slotLock, disk, envPc, envSlot, rdBlk, rdVal, latest, rdSeen,
+                   limEpoch, limStored>>
+
+(* if (blk_idx == INVALID_BDEV_BLOCK) blk_idx = zram_reserve_bdev_block(): *)
+(* find_next_zero_bit from 0 and set_bit (no retry: the only setter);      *)
+(* none left -> ret = -ENOSPC; break.                                      *)
+reserveBlock ==
+    /\ wbPc = "reserveBlock"
+    /\ IF wbBlk # NoBlock
+       THEN wbPc' = "readSlot" /\ UNCHANGED <<bitmap, wbBlk, wbRet>>
+       ELSE LET b == LowestFree(DiskBlocks) IN
+            IF b = -1
+            THEN /\ wbRet' = "ENOSPC"
+                 /\ wbPc' = "releaseReq"
+                 /\ UNCHANGED <<bitmap, wbBlk>>
+            ELSE /\ bitmap' = bitmap \cup {b}
+                 /\ wbBlk' = b
+                 /\ wbPc' = "readSlot"
+                 /\ UNCHANGED wbRet
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbReq, wbRetPc, wbWaiting, ctlSt,
+                   idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
+                   endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* index = pps->index; slot_lock(index); if (!ZRAM_PP_SLOT) goto next      *)
+(* (lock held); read_from_zspool(req->page); slot_unlock().                *)
+readSlot ==
+    /\ wbPc = "readSlot"
+    /\ LockFree(PpsSlot)
+    /\ IF ~TestFlag(PpsSlot, PP)
+       THEN /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = "wb"]
+            /\ wbPc' = "next"
+            /\ UNCHANGED req
+       ELSE /\ req' = [req EXCEPT ![wbReq].data = Page(PpsSlot, tbl[PpsSlot].ver)]
+            /\ wbPc' = "submitWbRequest"
+            /\ UNCHANGED slotLock
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
+                   doneCnt, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED <<tbl, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* list_del_init(&pps->entry) ("from now on pp-slot is owned by the req";  *)
+(* PPS_NOT_OWNED, v1, leaves it in its bucket); req->blk_idx, req->pps,    *)
+(* bio_init(REQ_OP_WRITE), sector, bi_end_io, the page;                    *)
+(* zram_submit_wb_request(): zram_account_writeback_submit (charge, unless *)
+(* LIMIT_AT_COMPLETION), atomic_inc(num_inflight), bi_private = wb_ctl,    *)
+(* submit_bio (COMPLETION_REINIT: also list_add_tail(inflight_reqs));      *)
+(* then blk_idx = INVALID_BDEV_BLOCK; req = NULL.                          *)
+submitWbRequest ==
+    LET r == wbReq IN
+    /\ wbPc = "submitWbRequest"
+    /\ ppCtl' = IF On("PPS_NOT_OWNED") THEN ppCtl ELSE ppCtl \ {wbPps}
+    /\ req' = [req EXCEPT ![r] = [@ EXCEPT !.st = "inflight", !.blk = wbBlk, !.pps = wbPps]]
+    /\ bio' = [bio EXCEPT ![r] = [st |-> "inflight", blk |-> wbBlk, data |-> req[r].data,
+                                  slot |-> PpsSlot, err |-> FALSE]]
+    /\ IF LAC THEN UNCHANGED <<bdLimit, limPages>> ELSE ChargeLimit(limEpoch)
+    /\ numInflight' = numInflight + 1
+    /\ inflightReqs' = IF CR THEN Append(inflightReqs, r) ELSE inflightReqs
+    /\ wbBlk' = NoBlock
+    /\ wbReq' = NoReq
+    /\ wbPc' = "select"
+    /\ UNCHANGED <<scanPos, ppLive, wbPps, wbRet, wbRetPc, wbWaiting, ctlSt, idleReqs,
+                   doneReqs, doneCnt, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored>>
+
+(* next: slot_unlock(index); release_pp_slot(pps).  blk_idx and req are    *)
+(* kept for the next iteration.  Unlock and release_pp_slot's re-lock are  *)
+(* one step (as in ZramSingle).                                            *)
+next ==
+    /\ wbPc = "next"
+    /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = NoOwner]
+    /\ tbl' = [tbl EXCEPT ![PpsSlot].flags = @ \ {PP}]
+    /\ ppCtl' = ppCtl \ {wbPps}
+    /\ ppLive' = ppLive \ {wbPps}
+    /\ wbPc' = "select"
+    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt,
+                   idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
+                   endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED <<bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* After the loop: "Selected idle req, but never submitted it":            *)
+(* if (req) release_wb_req(req) (free its page and the request).           *)
+releaseReq ==
+    /\ wbPc = "releaseReq"
+    /\ req' = IF wbReq # NoReq THEN [req EXCEPT ![wbReq].st = "freed"] ELSE req
+    /\ wbReq' = NoReq
+    /\ wbPc' = "releaseBlock"
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbRet, wbRetPc, wbWaiting,
+                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, bio,
+                   endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* if (blk_idx != INVALID_BDEV_BLOCK) zram_release_bdev_block(blk_idx)     *)
+(* (commit 3e8d8eb8d7f5).  BLK_IDX_LEAK (v6.19) has no such line: the      *)
+(* local blk_idx dies with the return, its bit stays set.                  *)
+releaseBlock ==
+    /\ wbPc = "releaseBlock"
+    /\ bitmap' = IF wbBlk # NoBlock /\ ~On("BLK_IDX_LEAK")   \* guard:release-carried
+                 THEN bitmap \ {wbBlk} ELSE bitmap
+    /\ wbBlk' = NoBlock
+    /\ wbPc' = "drainWait"
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbReq, wbRet, wbRetPc, wbWaiting,
+                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req,
+                   bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* while (atomic_read(&num_inflight) > 0) { wait_event(...);               *)
+(*   err = zram_complete_done_reqs(); ... }                                *)
+(* COMPLETION_REINIT (v4): one err = zram_wb_wait_for_completion().        *)
+drainWait ==
+    /\ wbPc = "drainWait"
+    /\ IF CR
+       THEN wbPc' = "waitDone" /\ wbRetPc' = "releaseCtl"
+       ELSE IF numInflight > 0
+       THEN wbPc' = "waitDone" /\ wbRetPc' = "drainWait"
+       ELSE wbPc' = "releaseCtl" /\ UNCHANGED wbRetPc
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbWaiting,
+                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req,
+                   bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* writeback_store: release_pp_ctl() releases every pp-slot left in the    *)
+(* buckets (release_pp_slot: clear ZRAM_PP_SLOT under the lock, kfree).    *)
+releaseCtl ==
+    /\ wbPc = "releaseCtl"
+    /\ IF ppCtl = {}
+       THEN wbPc' = "releaseWbCtl" /\ UNCHANGED <<tbl, ppCtl, ppLive>>
+       ELSE LET pps == CHOOSE x \in ppCtl : TRUE IN
+            /\ LockFree(pps[2])
+            /\ tbl' = [tbl EXCEPT ![pps[2]].flags = @ \ {PP}]
+            /\ ppCtl' = ppCtl \ {pps}
+            /\ ppLive' = ppLive \ {pps}
+            /\ wbPc' = "releaseCtl"
+    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt,
+                   idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
+                   endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* release_wb_ctl(): WARN_ON(num_inflight), WARN_ON(!list_empty(done_reqs))*)
+(* (AllBiosAccounted), release_wb_req() for every request on idle_reqs,    *)
+(* then kfree_rcu(wb_ctl, rcu) (bf62f69574b1) -- the free waits for every  *)
+(* RCU reader inside now -- or kfree(wb_ctl) (WB_CTL_UAF, v6.19).  Then    *)
+(* pp_in_progress = 0, up_read(init_lock), return.                         *)
+releaseWbCtl ==
+    /\ wbPc = "releaseWbCtl"
+    /\ req' = [r \in Reqs |-> IF r \in {idleReqs[i] : i \in 1..Len(idleReqs)}
+                              THEN [req[r] EXCEPT !.st = "freed"] ELSE req[r]]
+    /\ idleReqs' = <<>>
+    /\ IF UseRcu
+       THEN ctlSt' = "rcuPending" /\ gpWait' = rcuReaders
+       ELSE ctlSt' = "freed" /\ UNCHANGED gpWait
+    /\ wbPc' = "done"
+    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, doneReqs, inflightReqs, numInflight, doneCnt, bio,
+                   endioPc, rcuReaders, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+WbStep ==
+    \/ initWbCtl \/ scan \/ select \/ limitCheck \/ selectIdleReq \/ waitDone
+    \/ waitSleep \/ reinitCompletion \/ completeDoneReqs \/ reserveBlock
+    \/ readSlot \/ submitWbRequest \/ next \/ releaseReq \/ releaseBlock
+    \/ drainWait \/ releaseCtl \/ releaseWbCtl
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* The endio of request r.  Its first step is the backing device ending    *)
+(* the bio -- the page lands on the block, or (BioErrors) bi_status is an  *)
+(* error and the block keeps what it had -- and the start of               *)
+(* zram_writeback_endio (rcu_read_lock when UseRcu).                       *)
+(***************************************************************************)
+BioEnds(r) ==
+    /\ bio[r].st = "inflight"
+    /\ \/ /\ disk' = [disk EXCEPT ![bio[r].blk] = bio[r].data]
+          /\ bio' = [bio EXCEPT ![r].st = "ended", ![r].err = FALSE]
+          /\ wbOkSlots' = wbOkSlots \cup {bio[r].slot}
+       \/ /\ BioErrors
+          /\ bio' = [bio EXCEPT ![r].st = "ended", ![r].err = TRUE]
+          /\ UNCHANGED <<disk, wbOkSlots>>
+    /\ rcuReaders' = IF UseRcu THEN rcuReaders \cup {r} ELSE rcuReaders
+
+NotFirst(r) == UNCHANGED <<bio, disk, wbOkSlots, rcuReaders>>
+
+\* Where the endio goes once it has nothing left to do on wb_ctl.
+EndioTail == IF UseRcu THEN "endioRcuUnlock" ELSE EndioFirst
+
+(* spin_lock_irqsave(done_lock); list_add(&req->entry, &done_reqs);        *)
+(* spin_unlock_irqrestore().  After the unlock the endio no longer         *)
+(* touches req.  LOST_WAKEUP runs this after the wake_up.                  *)
+endioLock(r) ==
+    /\ endioPc[r] = "endioLock"
+    /\ IF EndioFirst = "endioLock" THEN BioEnds(r) ELSE NotFirst(r)
+    /\ doneReqs' = <<r>> \o doneReqs
+    /\ req' = [req EXCEPT ![r].st = "done"]
+    /\ endioPc' = [endioPc EXCEPT ![r] =
+                     IF On("LOST_WAKEUP") THEN EndioTail ELSE "endioWakeUp"]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, ctlSt, idleReqs, inflightReqs, numInflight, doneCnt,
+                   gpWait>>
+    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* wake_up(&wb_ctl->done_wait): takes the waitqueue lock inside wb_ctl and *)
+(* wakes the task if it sleeps there.  A wake_up with nobody on the queue  *)
+(* is lost.                                                                *)
+endioWakeUp(r) ==
+    /\ endioPc[r] = "endioWakeUp"
+    /\ IF EndioFirst = "endioWakeUp" THEN BioEnds(r) ELSE NotFirst(r)
+    /\ wbWaiting' = FALSE
+    /\ endioPc' = [endioPc EXCEPT ![r] =
+                     IF On("LOST_WAKEUP") THEN "endioLock" ELSE EndioTail]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req,
+                   gpWait>>
+    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+(* rcu_read_unlock() (bf62f69574b1): the end of the read-side section.     *)
+endioRcuUnlock(r) ==
+    /\ endioPc[r] = "endioRcuUnlock"
+    /\ rcuReaders' = rcuReaders \ {r}
+    /\ gpWait' = gpWait \ {r}
+    /\ endioPc' = [endioPc EXCEPT ![r] = EndioFirst]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
+                   doneCnt, req, bio, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+(* COMPLETION_REINIT (v2-v4 endio): if (atomic_dec_return(&num_inflight)   *)
+(* == 0) complete(&wb_ctl->done).                                          *)
+endioDec(r) ==
+    /\ endioPc[r] = "endioDec"
+    /\ BioEnds(r)
+    /\ numInflight' = numInflight - 1
+    /\ endioPc' = [endioPc EXCEPT ![r] =
+                     IF numInflight - 1 = 0 THEN "endioComplete" ELSE EndioTail]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, doneCnt, req,
+                   gpWait>>
+    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
+                   latest, rdSeen, limEpoch, limStored, limPages>>
+
+endioComplete(r) ==
+    /\ endioPc[r] = "endioComplete"
+    /\ doneCnt' = doneCnt + 1
+    /\ endioPc' = [endioPc EXCEPT ![r] = EndioTail]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
+                   req, bio, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+EndioStep(r) ==
+    \/ endioLock(r) \/ endioWakeUp(r) \/ endioRcuUnlock(r)
+    \/ endioDec(r) \/ endioComplete(r)
+
+(* The RCU grace period: once no reader that was inside rcu_read_lock()    *)
+(* at kfree_rcu() time is still inside, the callback frees wb_ctl.         *)
+rcuGp ==
+    /\ ctlSt = "rcuPending"
+    /\ gpWait = {}
+    /\ ctlSt' = "freed"
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
+                   wbWaiting, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
+                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+    /\ UNCHANGED envVars
+
+\* Everything has returned and wb_ctl is gone: stutter, so that TLC's
+\* deadlock check only reports a process stuck before its end.
+Finished ==
+    /\ wbPc = "done" /\ EnvDone /\ ctlSt = "freed"
+    /\ \A r \in Reqs : endioPc[r] = EndioFirst /\ bio[r].st # "inflight"
+    /\ UNCHANGED vars
+
+-----------------------------------------------------------------------------
+Init ==
+    /\ EnvInit
+    /\ wbPc = "initWbCtl"
+    /\ scanPos = 1
+    /\ ppCtl = {}
+    /\ ppLive = {}
+    /\ wbPps = NoPps
+    /\ wbBlk = NoBlock
+    /\ wbReq = NoReq
+    /\ wbRet = "ok"
+    /\ wbRetPc = "selectIdleReq"
+    /\ wbWaiting = FALSE
+    /\ ctlSt = "none"
+    /\ idleReqs = <<>>
+    /\ doneReqs = <<>>
+    /\ inflightReqs = <<>>
+    /\ numInflight = 0
+    /\ doneCnt = 0
+    /\ req = [r \in Reqs |-> [st |-> "none", blk |-> NoBlock, pps |-> NoPps, data |-> Zero]]
+    /\ bio = [r \in Reqs |-> [st |-> "idle", blk |-> NoBlock, data |-> Zero,
+                              slot |-> 0, err |-> FALSE]]
+    /\ endioPc = [r \in Reqs |-> EndioFirst]
+    /\ rcuReaders = {}
+    /\ gpWait = {}
+    /\ wbOkSlots = {}
+
+Next ==
+    \/ WbStep
+    \/ \E r \in Reqs : EndioStep(r)
+    \/ rcuGp
+    \/ EnvNext(wbVars)
+    \/ Finished
+
+\* Bio completion is fair (the device finishes what it is given), and so is
+\* every process, the grace period included.
+Fairness ==
+    /\ WF_vars(WbStep)
+    /\ \A r \in Reqs : WF_vars(EndioStep(r))
+    /\ WF_vars(rcuGp)
+    /\ \A p \in EnvProcs : WF_vars(EnvStep(p, wbVars))
+
+Spec == Init /\ [][Next]_vars /\ Fairness
+
+-----------------------------------------------------------------------------
+TypeOK ==
+    /\ EnvTypeOK
+    /\ wbBlk \in {NoBlock} \cup DiskBlocks
+    /\ wbReq \in {NoReq} \cup Reqs
+    /\ ppCtl \subseteq ppLive
+    /\ ppLive \subseteq (1..Len(ScanQ)) \X Slots
+    /\ ctlSt \in {"none", "live", "rcuPending", "freed"}
+    /\ numInflight \in 0..PoolSize
+    /\ \A r \in Reqs :
+         /\ req[r].st \in {"none", "idle", "selected", "inflight", "done", "freed"}
+         /\ bio[r].st \in {"idle", "inflight", "ended"}
+    /\ rcuReaders \subseteq Reqs /\ gpWait \subseteq rcuReaders
+
+\* Owners of reserved blocks: ZRAM_WB slots, requests the task has submitted
+\* and not yet completed, and the loop's carried blk_idx.
+ReqHolders == { [who |-> <<"req", r>>, blk |-> req[r].blk] :
+                    r \in {x \in Reqs : req[x].st \in {"inflight", "done"}} }
+Holders == SlotHolders \cup ReqHolders \cup
+           (IF wbBlk # NoBlock THEN {[who |-> <<"wb">>, blk |-> wbBlk]} ELSE {})
+BlockNoDoubleUse == NoDoubleUse(Holders)
+BlockNoLeak == NoLeak(Holders)
+BlockHeldIsReserved == HeldIsReserved(Holders)
+
+(* Memory lifetime, in named parts.                                        *)
+\* The endio of r will still touch wb_ctl: its bio is in flight, or it is
+\* past its first step and before rcu_read_unlock.
+EndioPending(r) ==
+    IF endioPc[r] = EndioFirst THEN bio[r].st = "inflight"
+    ELSE endioPc[r] # "endioRcuUnlock"
+\* Nothing freed is touched: no endio still to touch a freed wb_ctl, and no
+\* bio in flight into a freed request (its page and bio are inside it).
+NoUseAfterFree ==
+    /\ \A r \in Reqs : EndioPending(r) => ctlSt # "freed"
+    /\ \A r \in Reqs : bio[r].st = "inflight" => req[r].st # "freed"
+\* zram_writeback_complete dereferences req->pps: a submitted request has one.
+NoNullPpsDeref ==
+    \A r \in Reqs : req[r].st \in {"inflight", "done"} => req[r].pps # NoPps
+\* No request keeps a pointer to a released (kfree'd) pp-slot.
+NoDanglingPps == \A r \in Reqs : req[r].pps # NoPps => req[r].pps \in ppLive
+\* No pp-slot is owned by two requests.
+NoPpsSharedByTwoRequests ==
+    \A r1, r2 \in Reqs : r1 # r2 /\ req[r1].pps # NoPps => req[r1].pps # req[r2].pps
+\* A request on idle_reqs, selected, or freed has no bio in flight.
+NoInflightReqReuse ==
+    \A r \in Reqs : req[r].st \in {"idle", "selected", "freed"} => bio[r].st # "inflight"
+\* Every submitted bio is completed and accounted when writeback returns
+\* (release_wb_ctl's two WARN_ONs, and no bio still in flight).
+AllBiosAccounted ==
+    wbPc \in {"releaseCtl", "releaseWbCtl", "done"} =>
+        /\ numInflight = 0
+        /\ doneReqs = <<>>
+        /\ \A r \in Reqs : bio[r].st # "inflight"
+\* A slot that no environment process touched and one of whose bios ended
+\* without error is ZRAM_WB once writeback has returned.
+WrittenBackWhenUntouched ==
+    wbPc = "done" =>
+        \A s \in wbOkSlots : (\A p \in EnvProcs : envSlot[p] # s) => TestFlag(s, "ZRAM_WB")
+
+\* Liveness: with fair bio completion the writeback always returns.
+WritebackReturns == <>(wbPc = "done")
+=============================================================================
