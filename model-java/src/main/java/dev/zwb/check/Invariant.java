@@ -1,0 +1,60 @@
+package dev.zwb.check;
+
+/**
+ * The invariants, named exactly as the TLA+ specs name them (the name TLC reports), each with the
+ * group of shared/reference/defects.md it belongs to: NoLostOrStaleData, BlockOwnership, WbLimit,
+ * MemoryLifetime, Reads, WrittenBackWhenUntouched, WritebackReturns.
+ */
+public enum Invariant {
+    /**
+     * Every slot nobody holds locked reads back as the latest version written to it: from memory,
+     * or from the block its handle names if ZRAM_WB; a freed slot as the zero page.
+     */
+    NoLostOrStaleData("NoLostOrStaleData"),
+    /** No block has two owners (ZRAM_WB slots, requests, the loop's carried block). */
+    BlockNoDoubleUse("BlockOwnership"),
+    /** Every set bitmap bit has an owner (after writeback returns: a slot). */
+    BlockNoLeak("BlockOwnership"),
+    /** Every owned block is set in the bitmap. */
+    BlockHeldIsReserved("BlockOwnership"),
+    /**
+     * With the limit enabled, the pages charged to the budget (less refunds) whose limit check
+     * came after the latest limit store never exceed the value stored.
+     */
+    WbLimit("WbLimit"),
+    /** A read returns a version its slot held while the read ran. */
+    Reads("Reads"),
+    /** Nothing freed is touched: no use after free, no double free, no list corruption. */
+    NoUseAfterFree("MemoryLifetime"),
+    /** No NULL pp-slot pointer is dereferenced (batched also: no submitted request lacks one). */
+    NoNullPpsDeref("MemoryLifetime"),
+    /** No live request points to a released pp-slot. */
+    NoDanglingPps("MemoryLifetime"),
+    /** No pp-slot is held by two requests. */
+    NoPpsSharedByTwoRequests("MemoryLifetime"),
+    /** Batched: a request that is idle, selected or freed has no bio in flight. */
+    NoInflightReqReuse("MemoryLifetime"),
+    /**
+     * Batched: once the task is past its drain, num_inflight is 0, done_reqs is empty and no bio
+     * is in flight (release_wb_ctl's WARN_ONs).
+     */
+    AllBiosAccounted("WritebackReturns"),
+    /**
+     * After writeback returns: a slot nothing touched during the writeback, one of whose writes
+     * to the device succeeded, is ZRAM_WB (what EARLY_PP_RELEASE breaks).
+     */
+    WrittenBackWhenUntouched("WrittenBackWhenUntouched"),
+    /** Liveness: writeback returns, and no bio it submitted is left in the device. */
+    WritebackReturns("WritebackReturns");
+
+    private final String group;
+
+    Invariant(String group) {
+        this.group = group;
+    }
+
+    /** The defects.md group: BlockOwnership and MemoryLifetime have parts, the others are one. */
+    public String group() {
+        return group;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.zwb.kernel;
+
+/**
+ * zram's per-slot entry lock: bit {@code bit} (ZRAM_ENTRY_LOCK) of each slot's flags word, taken
+ * with test_and_set_bit_lock(), waited for with wait_on_bit_lock() (the owner may sleep, so may
+ * the waiter), released with clear_and_wake_up_bit(). The try variant is for atomic context
+ * (zram_slot_free_notify()).
+ *
+ * <p>Implementation notes. The kernel hashes (word, bit) into a table of wait queues shared by all
+ * bit waiters; the model collapses that table into one {@link WaitQueue} per slot table, so an
+ * unlock wakes the waiters of every slot and each tests its own bit again: more wake-ups, the
+ * same behaviour. A waiter tests the bit under the queue's lock and the unlocker clears the bit
+ * (release) before it takes that lock to wake, so no wake-up is lost (the kernel needs
+ * smp_mb__after_atomic() for the same reason).
+ *
+ * <p>Only the owner changes the other bits of the word, with non-atomic RMWs; a contender's
+ * failed test_and_set_bit_lock() writes the word back unchanged, so it cannot undo them.
+ */
+public final class SlotLock {
+
+    private final long[] words;
+    private final int bit;
+    private final WaitQueue bitWait;
+
+    /** The lock bit {@code bit} of each word of {@code words}, which live in {@code owner}. */
+    public SlotLock(long[] words, int bit, KObject owner) {
+        this.words = words;
+        this.bit = bit;
+        this.bitWait = new WaitQueue(owner);
+    }
+
+    private long nr(int index) {
+        return (long) index * Bitops.BITS_PER_LONG + bit;
+    }
+
+    /** zram_slot_trylock(): takes the lock if it is free; never sleeps. */
+    public boolean trylock(int index) {
+        return !Bitops.testAndSetBitLock(nr(index), words);
+    }
+
+    /** zram_slot_lock(): wait_on_bit_lock(), sleeping while another task holds the bit. */
+    public void lock(int index) {
+        long nr = nr(index);
+        while (Bitops.testAndSetBitLock(nr, words)) {
+            bitWait.waitEvent(() -> !Bitops.testBit(nr, words));
+        }
+    }
+
+    /** zram_slot_unlock(): clear_and_wake_up_bit(). */
+    public void unlock(int index) {
+        Bitops.clearBitUnlock(nr(index), words);
+        bitWait.wakeUp();
+    }
+
+    /** Whether the lock bit is set (for assertions and invariants). */
+    public boolean isLocked(int index) {
+        return Bitops.testBit(nr(index), words);
+    }
+}

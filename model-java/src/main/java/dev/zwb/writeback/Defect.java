@@ -1,0 +1,61 @@
+package dev.zwb.writeback;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The defect switches, named as in shared/reference/defects.md and everywhere else in zwb. Each
+ * names the designs it applies to and the invariant it breaks: the name TLC reports for the
+ * model with that switch alone ({@code spec/manifest.json}), which {@code dev.zwb.check.Invariant}
+ * also uses. Two teaching switches of the specs are here too: BLK_IDX_LEAK on single, and
+ * LOST_WAKEUP on batched.
+ */
+public enum Defect {
+    /** Completion converts the slot without re-testing ZRAM_PP_SLOT under the slot lock. */
+    NO_PP_RECHECK("NoLostOrStaleData", Design.SINGLE, Design.MULTIPAGE, Design.BATCHED),
+    /** zram_read_page() loads the block index after dropping the slot lock (pre patch 6/6). */
+    READ_BLKIDX_UNLOCKED("Reads", Design.SINGLE, Design.MULTIPAGE, Design.BATCHED),
+    /** Patch 6/6's read path without the reviewer's re-check after the device read. */
+    NO_READ_RECHECK("Reads", Design.SINGLE, Design.MULTIPAGE, Design.BATCHED),
+    /** wb_limit checked before submission but charged only at completion. */
+    LIMIT_AT_COMPLETION("WbLimit", Design.MULTIPAGE, Design.BATCHED),
+    /** The multipage drain clears req-&gt;pps instead of req_pool[i].pps. */
+    WRONG_PPS_CLEAR("NoDanglingPps", Design.MULTIPAGE),
+    /** The multipage endio clears ALLOCATED before complete(); the drain frees the pool under it. */
+    REQ_POOL_UAF("NoUseAfterFree", Design.MULTIPAGE),
+    /** The batched endio's wake_up() after the task freed wb_ctl (CVE-2026-63951). */
+    WB_CTL_UAF("NoUseAfterFree", Design.BATCHED),
+    /**
+     * A reserved block carried to the end of the loop is never released (batched as released;
+     * on single a teaching switch: single without its final free_block_bdev()).
+     */
+    BLK_IDX_LEAK("BlockNoLeak", Design.SINGLE, Design.BATCHED),
+    /** Batched v3: completion releases the pp-slot before testing ZRAM_PP_SLOT. */
+    EARLY_PP_RELEASE("WrittenBackWhenUntouched", Design.BATCHED),
+    /** Batched v1: the pp-slot stays in its bucket after submission. */
+    PPS_NOT_OWNED("NoPpsSharedByTwoRequests", Design.BATCHED),
+    /** Batched v2 – v4: endio completes a shared completion; the task reinits it. */
+    COMPLETION_REINIT("NoLostOrStaleData", Design.BATCHED),
+    /**
+     * Teaching (spec only, never in any kernel): the batched endio calls wake_up() before it
+     * publishes the request; the task can sleep for ever (TLC: deadlock).
+     */
+    LOST_WAKEUP("WritebackReturns", Design.BATCHED);
+
+    private final String breaks;
+    private final Set<Design> designs;
+
+    Defect(String breaks, Design first, Design... rest) {
+        this.breaks = breaks;
+        this.designs = EnumSet.of(first, rest);
+    }
+
+    /** The name of the invariant this defect breaks. */
+    public String breaks() {
+        return breaks;
+    }
+
+    public boolean appliesTo(Design design) {
+        return designs.contains(design);
+    }
+}

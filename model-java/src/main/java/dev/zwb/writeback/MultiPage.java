@@ -1,0 +1,421 @@
+package dev.zwb.writeback;
+
+import dev.zwb.bdev.Bio;
+import dev.zwb.bdev.Block;
+import dev.zwb.kernel.BlkPlug;
+import dev.zwb.kernel.Bitops;
+import dev.zwb.kernel.Completion;
+import dev.zwb.kernel.Errno;
+import dev.zwb.kernel.KObject;
+import dev.zwb.kernel.Page;
+import dev.zwb.zram.PostProcessing;
+import dev.zwb.zram.Zram;
+import dev.zwb.zram.ZramPpCtl;
+import dev.zwb.zram.ZramPpSlot;
+
+import java.util.List;
+
+import static dev.zwb.zram.ZramTable.ZRAM_PP_SLOT;
+import static dev.zwb.zram.ZramTable.ZRAM_WB;
+
+/**
+ * Yuwen Chen's "[PATCH v3] zram: Implement multi-page write-back" (2025-11-05; the seed
+ * 000_d7aa85879d4227c5.txt; spec: spec/ZramMultipage.tla), against the v6.17 single-page code: a
+ * pool of requests (32, or the two on-stack req_prealloc when kzalloc fails), each with
+ * ALLOCATED / COMPLETED bits, one on-stack completion shared by all of them, a blk_plug, and a
+ * drain loop at the end. "s.N" is line N of the seed file.
+ *
+ * <p>Spec labels, writeback task (in program order): {@code scan}, {@code poolAlloc},
+ * {@code nextRequest} (one iteration of zram_writeback_next_request() per step),
+ * {@code startPlug}, {@code select}, {@code limitCheck}, {@code allocBlock}, {@code readSlot},
+ * {@code next}, {@code submitBio}, {@code getRequest} (one iteration per step),
+ * {@code waitCompletion}, {@code writebackComplete}, {@code completeNext}, {@code completeError},
+ * {@code finishPlug}, {@code drainCount} (fixed REQ_POOL_UAF only), {@code drainTest},
+ * {@code drainWait}, {@code drainComplete}, {@code drainCompleteNext}, {@code drainError},
+ * {@code drainRelease}, {@code freePool}, {@code releaseCtl}, {@code done}. Device step
+ * {@code bioEndio}; endio {@code endioSetCompleted}, {@code endioClearAllocated},
+ * {@code endioComplete}.
+ *
+ * <p>Switches: NO_PP_RECHECK, LIMIT_AT_COMPLETION, WRONG_PPS_CLEAR, REQ_POOL_UAF (here);
+ * READ_BLKIDX_UNLOCKED, NO_READ_RECHECK (the read path). As posted: WRONG_PPS_CLEAR,
+ * REQ_POOL_UAF, LIMIT_AT_COMPLETION, READ_BLKIDX_UNLOCKED. The patch was never merged, so the
+ * fixes are the smallest we can justify (the spec's): clear {@code req_pool[i].pps}; charge the
+ * limit before submission and refund it on a bio error, but only into the budget it was taken
+ * from (no limit store since the check); and, before the drain loop, take one completion per
+ * submitted bio ({@code drainCount}): every endio calls complete() exactly once and complete()
+ * is its last access, so afterwards no endio can still touch the pool or the on-stack
+ * completion.
+ *
+ * <p>Implementation notes. The request pool, the held request {@code req} and the completion
+ * counters are C locals of zram_writeback_slots(), kept in fields for the invariant checks and
+ * written only by the writeback task. A request's fields are written by the task; its
+ * {@code flags} word is shared with the endio (atomic bit ops, see {@link Bitops}); its
+ * {@code pps}, {@code blkIdx} and {@code bio} status reach the task through the completion (or,
+ * as posted, through the ALLOCATED bit). Every access the endio makes touches the pool's memory
+ * and the completion's frame, so REQ_POOL_UAF shows as a use-after-free report. Unlike the spec,
+ * the model also flushes the plug when the task sleeps (schedule() does), which only sends bios
+ * earlier.
+ */
+public final class MultiPage extends Writeback {
+
+    /** The spec labels of the writeback task, its bios and their endio, in program order. */
+    public static final List<String> LABELS = List.of("scan", "poolAlloc", "nextRequest",
+            "startPlug", "select", "limitCheck", "allocBlock", "readSlot", "next", "submitBio",
+            "getRequest", "waitCompletion", "writebackComplete", "completeNext", "completeError",
+            "finishPlug", "drainCount", "drainTest", "drainWait", "drainComplete",
+            "drainCompleteNext", "drainError", "drainRelease", "freePool", "releaseCtl", "done",
+            "bioEndio", "endioSetCompleted", "endioClearAllocated", "endioComplete");
+
+    /** ZRAM_WB_REQ_CNT. */
+    public static final int ZRAM_WB_REQ_CNT = 32;
+    /** ARRAY_SIZE(req_prealloc). */
+    public static final int REQ_PREALLOC_CNT = 2;
+    /** The request has been allocated (is in use by the task or in flight). */
+    static final int ZRAM_WB_REQUEST_ALLOCATED = 0;
+    /** The request has been processed by the block layer. */
+    static final int ZRAM_WB_REQUEST_COMPLETED = 1;
+
+    /** struct zram_wb_request: one element of the pool, living in the pool's memory. */
+    static final class ZramWbRequest {
+        final KObject mem;
+        final String name;
+        final Bio bio;
+        final long[] flags = new long[1];
+        Completion done;
+        volatile long blkIdx;
+        volatile Page page;
+        volatile ZramPpSlot pps;
+        /** Ghost: the request owns blkIdx (reserved, not yet handed to a slot or freed). */
+        volatile boolean ownsBlock;
+        /** Ghost: the limit epoch of this page's check. */
+        long limitEpoch;
+        /** The fix's limit-store generation at this page's check (see Zram#wbLimitGen). */
+        long limitGen;
+
+        ZramWbRequest(KObject mem, int i) {
+            this.mem = mem;
+            this.name = mem.name() + "[" + i + "]";
+            this.bio = new Bio(mem);
+        }
+    }
+
+    private final int poolSize;
+    private volatile boolean kzallocFails;
+
+    private volatile ZramWbRequest[] reqPool;
+    private volatile KObject poolMem;
+    private volatile ZramWbRequest req;
+    private int cntOff;
+    /** The fix of REQ_POOL_UAF: bios submitted, and completions the task has taken. */
+    private long submitted;
+    private long waited;
+
+    /** The multipage design with a pool of {@code poolSize} requests (32 in the patch). */
+    public MultiPage(Zram zram, Variant variant, int poolSize) {
+        super(zram, variant, Design.MULTIPAGE);
+        this.poolSize = poolSize;
+    }
+
+    /** Makes the pool's kzalloc fail, so the two on-stack req_prealloc are used. */
+    public void setKzallocFails(boolean fails) {
+        this.kzallocFails = fails;
+    }
+
+    /** zram_writeback_slots() (the patch, s.161-328). */
+    @Override
+    protected int zramWritebackSlots(ZramPpCtl ctl) {
+        KObject frame = new KObject(kernel, "zram_writeback_slots stack frame (multipage)");
+        Completion done = new Completion(frame); // DECLARE_COMPLETION_ONSTACK(done)
+        int ret;
+
+        at("poolAlloc");
+        if (kzallocFails) {
+            poolMem = frame; // req_prealloc[2] lives in this stack frame
+            reqPool = newPool(frame, REQ_PREALLOC_CNT);
+        } else {
+            poolMem = new KObject(kernel, "req_pool");
+            reqPool = newPool(poolMem, poolSize);
+        }
+        for (ZramWbRequest r : reqPool) {
+            r.done = done;
+            r.flags[0] = 0;
+        }
+        cntOff = 0;
+        submitted = 0;
+        waited = 0;
+        req = zramWritebackNextRequest("nextRequest");
+        if (req == null) {
+            ret = -Errno.ENOMEM;
+        } else {
+            ret = writebackLoop(ctl, done);
+        }
+
+        at("freePool"); // out_free_req_pool: kfree(req_pool); return
+        if (poolMem != frame) {
+            poolMem.kfree();
+        }
+        req = null;
+        frame.leaveFrame(); // the on-stack completion (and req_prealloc) die here
+        return ret;
+    }
+
+    private static ZramWbRequest[] newPool(KObject mem, int n) {
+        ZramWbRequest[] pool = new ZramWbRequest[n];
+        for (int i = 0; i < n; i++) {
+            pool[i] = new ZramWbRequest(mem, i);
+        }
+        return pool;
+    }
+
+    /** From blk_start_plug() (s.192) to the end of the drain loop (s.322). */
+    private int writebackLoop(ZramPpCtl ctl, Completion done) {
+        BlkPlug plug = new BlkPlug();
+        int ret = 0;
+        at("startPlug");
+        BlkPlug.blkStartPlug(plug);
+        for (;;) {
+            at("select");
+            req.pps = PostProcessing.selectPpSlot(ctl);
+            if (req.pps == null) {
+                break;
+            }
+            at("limitCheck");
+            req.limitEpoch = wbLimitCheck(true);
+            req.limitGen = lastCheckGen; // the fix's generation, read in the check
+            if (req.limitEpoch == WB_LIMIT_EXHAUSTED) {
+                ret = -Errno.EIO;
+                break;
+            }
+
+            at("allocBlock");
+            if (req.blkIdx == 0) {
+                req.blkIdx = zram.allocBlockBdev();
+                if (req.blkIdx == 0) {
+                    ret = -Errno.ENOSPC;
+                    break;
+                }
+                req.ownsBlock = true;
+            }
+
+            at("readSlot");
+            int index = ZramPpSlot.index(kernel, req.pps);
+            table.zramSlotLock(index);
+            if (!table.zramTestFlag(index, ZRAM_PP_SLOT)
+                    || zram.zramReadFromZspool(req.page, index) != 0) {
+                unlockAndRelease("next", index, req);
+                continue;
+            }
+            table.zramSlotUnlock(index);
+
+            at("submitBio");
+            req.bio.bioInit(Bio.Op.WRITE); // REQ_OP_WRITE | REQ_SYNC
+            req.bio.setBlock(req.blkIdx);
+            req.bio.setEndIo(this::zramWritebackEndio);
+            req.bio.setPrivate(req);
+            req.bio.bioAddPage(req.page);
+            req.bio.setDeviceStep(kernel, "bioEndio");
+            req.pps.listDelInit(); // the request now owns the pp-slot
+            if (!on(Defect.LIMIT_AT_COMPLETION)) {
+                chargeLimit(req.limitEpoch); // the fix: charge before submission
+            }
+            Block.submitBio(zram.bdev, req.bio); // into the plug
+            submitted++;
+
+            do {
+                req = zramWritebackNextRequest("getRequest");
+                if (req == null) {
+                    BlkPlug.blkFinishPlug(plug);
+                    at("waitCompletion");
+                    done.waitForCompletionIo();
+                    waited++;
+                    BlkPlug.blkStartPlug(plug);
+                }
+            } while (req == null);
+            int err = zramWritebackComplete(req, "writebackComplete", "completeNext");
+            if (err != 0) {
+                // BIO errors are not fatal; return the most recent one. The block stays with req.
+                at("completeError");
+                PostProcessing.releasePpSlot(zram, req.pps);
+                req.pps = null;
+                ret = err;
+            }
+        }
+        at("finishPlug");
+        BlkPlug.blkFinishPlug(plug);
+        if (req != null) {
+            Bitops.clearBit(ZRAM_WB_REQUEST_ALLOCATED, req.flags);
+        }
+        if (!on(Defect.REQ_POOL_UAF)) {
+            // The fix: take one completion per submitted bio before the drain loop.
+            for (;;) {
+                at("drainCount");
+                if (waited == submitted) {
+                    break;
+                }
+                done.waitForCompletionIo();
+                waited++;
+            }
+        }
+        for (ZramWbRequest r : reqPool) {
+            for (;;) {
+                at("drainTest");
+                if (!Bitops.testBit(ZRAM_WB_REQUEST_ALLOCATED, r.flags)) {
+                    break;
+                }
+                at("drainWait");
+                done.waitForCompletionIo();
+                waited++;
+            }
+            int err = zramWritebackComplete(r, "drainComplete", "drainCompleteNext");
+            if (err != 0) {
+                at("drainError");
+                PostProcessing.releasePpSlot(zram, r.pps);
+                // As posted the patch clears req->pps, the main loop's last request, and leaves
+                // req_pool[i].pps pointing at the freed pp-slot.
+                (on(Defect.WRONG_PPS_CLEAR) ? req : r).pps = null;
+                ret = err;
+            }
+            at("drainRelease");
+            if (r.blkIdx != 0) {
+                zram.freeBlockBdev(r.blkIdx);
+                r.ownsBlock = false;
+            }
+            r.page = null; // __free_page()
+        }
+        return ret;
+    }
+
+    /**
+     * A {@code next:} label (the loop's, label {@code next}; zram_writeback_complete()'s, labels
+     * {@code completeNext} / {@code drainCompleteNext}): slot unlock, release_pp_slot(),
+     * pps = NULL. The request keeps its block.
+     */
+    private void unlockAndRelease(String label, int index, ZramWbRequest r) {
+        at(label);
+        table.zramSlotUnlock(index);
+        PostProcessing.releasePpSlot(zram, r.pps);
+        r.pps = null;
+    }
+
+    /**
+     * zram_writeback_next_request() (s.140-160): round robin from cnt_off, one iteration per step
+     * (label {@code label}), allocating a request's page the first time it is used (v3:
+     * "Postpone the page allocation"; alloc_page never fails here), taking the first request
+     * whose ALLOCATED bit test_and_set_bit() finds clear.
+     */
+    private ZramWbRequest zramWritebackNextRequest(String label) {
+        int cnt = reqPool.length;
+        for (int i = cntOff; i < cnt + cntOff; i++) {
+            at(label);
+            ZramWbRequest r = reqPool[i % cnt];
+            if (r.page == null) {
+                r.page = new Page();
+            }
+            if (!Bitops.testAndSetBit(ZRAM_WB_REQUEST_ALLOCATED, r.flags)) {
+                cntOff = (i + 1) % cnt;
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * zram_writeback_complete() (s.86-128; label {@code label}): nothing unless the endio marked
+     * the request COMPLETED. A bio error is returned (the slot stays in memory, the block with
+     * the request; the fix of LIMIT_AT_COMPLETION refunds the charge). Otherwise bd_writes++,
+     * slot lock, re-test ZRAM_PP_SLOT (unless NO_PP_RECHECK), convert the slot to ZRAM_WB on the
+     * request's block (charging the limit here as posted); then its {@code next:}
+     * ({@code nextLabel}).
+     */
+    private int zramWritebackComplete(ZramWbRequest r, String label, String nextLabel) {
+        at(label);
+        if (!Bitops.testAndClearBit(ZRAM_WB_REQUEST_COMPLETED, r.flags)) {
+            return 0;
+        }
+        int err = r.bio.status();
+        if (err != 0) {
+            if (!on(Defect.LIMIT_AT_COMPLETION)) {
+                refundLimit(r);
+            }
+            return err;
+        }
+        int index = ZramPpSlot.index(kernel, r.pps);
+        zram.stats.bdWrites.incrementAndGet();
+        noteWriteSucceeded(index);
+        table.zramSlotLock(index);
+        if (on(Defect.NO_PP_RECHECK) || table.zramTestFlag(index, ZRAM_PP_SLOT)) {
+            zram.zramFreePage(index);
+            table.zramSetFlag(index, ZRAM_WB);
+            table.zramSetHandle(index, r.blkIdx);
+            r.blkIdx = 0;
+            r.ownsBlock = false;
+            zram.stats.pagesStored.incrementAndGet();
+            if (on(Defect.LIMIT_AT_COMPLETION)) {
+                chargeLimit(r.limitEpoch);
+            }
+        }
+        unlockAndRelease(nextLabel, index, r);
+        return 0;
+    }
+
+    private void chargeLimit(long checkEpoch) {
+        zram.wbLimitLock.spinLock();
+        zram.chargeWbLimit(checkEpoch);
+        zram.wbLimitLock.spinUnlock();
+    }
+
+    /** The fix's refund: only into the budget the charge was taken from. */
+    private void refundLimit(ZramWbRequest r) {
+        zram.wbLimitLock.spinLock();
+        if (r.limitGen == zram.wbLimitGen()) {
+            zram.refundWbLimit(r.limitEpoch);
+        }
+        zram.wbLimitLock.spinUnlock();
+    }
+
+    /**
+     * zram_writeback_endio() (s.130-137, IRQ context), after the device step {@code bioEndio}:
+     * set_bit(COMPLETED) ({@code endioSetCompleted}), clear_bit(ALLOCATED)
+     * ({@code endioClearAllocated}), complete(req-&gt;done) ({@code endioComplete}). Once ALLOCATED
+     * is clear the posted drain may free the pool and return, so the last step can touch freed
+     * memory (REQ_POOL_UAF); the model records it and carries on.
+     */
+    private void zramWritebackEndio(Bio bio) {
+        ZramWbRequest r = (ZramWbRequest) bio.privateData();
+        at("endioSetCompleted");
+        r.mem.touch("req->flags");
+        Bitops.setBit(ZRAM_WB_REQUEST_COMPLETED, r.flags);
+        at("endioClearAllocated");
+        r.mem.touch("req->flags");
+        Bitops.clearBit(ZRAM_WB_REQUEST_ALLOCATED, r.flags);
+        at("endioComplete");
+        r.mem.touch("req->done");
+        r.done.complete();
+    }
+
+    /** The requests of the pool while its memory is alive; none before or after. */
+    private ZramWbRequest[] livePool() {
+        ZramWbRequest[] pool = reqPool;
+        KObject mem = poolMem;
+        return pool == null || mem == null || mem.freed() ? new ZramWbRequest[0] : pool;
+    }
+
+    @Override
+    public void forEachBlockOwner(BlockOwners sink) {
+        for (ZramWbRequest r : livePool()) {
+            if (r.ownsBlock) {
+                sink.owner(r.blkIdx, r.name);
+            }
+        }
+    }
+
+    @Override
+    public void forEachPpsHolder(PpsHolders sink) {
+        for (ZramWbRequest r : livePool()) {
+            ZramPpSlot pps = r.pps;
+            if (pps != null) {
+                sink.holder(r.name, pps);
+            }
+        }
+    }
+}

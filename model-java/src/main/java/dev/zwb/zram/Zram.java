@@ -1,0 +1,534 @@
+package dev.zwb.zram;
+
+import dev.zwb.bdev.BackingDevice;
+import dev.zwb.bdev.Bio;
+import dev.zwb.bdev.Block;
+import dev.zwb.kernel.AtomicT;
+import dev.zwb.kernel.Bitops;
+import dev.zwb.kernel.Content;
+import dev.zwb.kernel.KObject;
+import dev.zwb.kernel.Kernel;
+import dev.zwb.kernel.Page;
+import dev.zwb.kernel.RwSem;
+import dev.zwb.kernel.SpinLock;
+
+import java.util.List;
+
+import static dev.zwb.zram.ZramTable.ZRAM_HUGE;
+import static dev.zwb.zram.ZramTable.ZRAM_IDLE;
+import static dev.zwb.zram.ZramTable.ZRAM_INCOMPRESSIBLE;
+import static dev.zwb.zram.ZramTable.ZRAM_PP_SLOT;
+import static dev.zwb.zram.ZramTable.ZRAM_SAME;
+import static dev.zwb.zram.ZramTable.ZRAM_WB;
+
+/**
+ * struct zram and the parts of zram_drv.c that every writeback design shares: the slot table, the
+ * backing-device bitmap and block allocation, slot free, the write, read, discard and
+ * free-notification paths, the write-back limit, and the stats. Function names are the C names
+ * camelCased; where the C changed between versions both names exist (alloc_block_bdev() of
+ * v6.13 – v6.18 and zram_reserve_bdev_block() of v6.19).
+ *
+ * <p>Simplifications, said once here and again where they are made:
+ * <ul>
+ * <li>Data is a version number ({@link Content}): a write of slot i carries (i, next version);
+ *     compression is not modelled; a freed slot reads as the zero page; a block never written
+ *     reads as junk.</li>
+ * <li>One page per bio; reads from the backing device wait for their bio (the sync path of
+ *     read_from_bdev()); the async chained path reads the same block at device time.</li>
+ * <li>No partial I/O (PAGE_SIZE 4096), no recompression, no compressed writeback, no
+ *     multi-stream; ac_time is not kept (idle marking marks every eligible slot).</li>
+ * </ul>
+ *
+ * <p>Implementation notes (locks):
+ * <pre>
+ *   table flags/handle/size   slot lock (ZRAM_ENTRY_LOCK bit), see {@link ZramTable}
+ *   bitmap                    none: atomic bit ops (set_bit / test_and_set_bit / test_and_clear_bit)
+ *   wbLimitEnable, bdWbLimit  wb_limit_lock (v6.13 – v6.18, multipage); in v6.19 init_lock held for
+ *                             write by the stores, and read without a lock by the single writeback task
+ *   ppInProgress              atomic_xchg (one post-processing at a time)
+ *   init_lock                 writeback_store holds it for read
+ * </pre>
+ * Every state change is paired with its ghost update ({@link ZramGhost}) inside the same critical
+ * section.
+ */
+public final class Zram {
+
+    /** PAGE_SIZE. */
+    public static final int PAGE_SIZE = 4096;
+    /** The compressed size the model gives an ordinary page (any value below huge_class_size). */
+    public static final int COMPRESSED_SIZE = 2048;
+    /** INVALID_BDEV_BLOCK (~0UL) of v6.19. */
+    public static final long INVALID_BDEV_BLOCK = -1L;
+
+    /** The labels of the environment: reads, writes, frees and limit stores. */
+    public static final List<String> ENV_LABELS = List.of("freeNotify", "discard",
+            "writeInstall", "writeAccessed", "readLock", "readHandleUnlocked", "readBio",
+            "readRecheck", "readAccessed", "limitStore", "limitEnableStore");
+
+    /** How a written page is stored. */
+    public enum PageKind {
+        /** Compressed into zsmalloc. */
+        COMPRESSED,
+        /** Incompressible: stored whole, ZRAM_HUGE. */
+        HUGE,
+        /** Same-element page: no memory, ZRAM_SAME, the handle is the fill value. */
+        SAME
+    }
+
+    public final Kernel kernel;
+    /** struct zram itself: lives as long as the model. */
+    public final KObject mem;
+    public final ZramTable table;
+    public final ZramStats stats = new ZramStats();
+    public final ZramGhost ghost;
+    public final BackingDevice bdev;
+    /** zram-&gt;init_lock (dev_lock in 7.0). */
+    public final RwSem initLock = new RwSem();
+    /** zram-&gt;pp_in_progress. */
+    public final AtomicT ppInProgress;
+    /** zram-&gt;wb_limit_lock (removed by patch 4/6 of the batched series). */
+    public final SpinLock wbLimitLock;
+
+    final ZsPool zsPool = new ZsPool();
+    /** zram-&gt;bitmap: one bit per backing-device block. */
+    private final long[] bitmap;
+    /** Guarded by wbLimitLock, or by initLock held for write (see the class notes). */
+    private boolean wbLimitEnable;
+    /** Guarded as wbLimitEnable. */
+    private long bdWbLimit;
+    /**
+     * Guarded as wbLimitEnable: how many limit stores so far. Not in the kernel: the model's fix
+     * of the multipage LIMIT_AT_COMPLETION reads it to refund a charge only into the budget it
+     * was taken from (as the spec's fixed multipage does).
+     */
+    private long wbLimitGen;
+    /** Which read path the device runs; set once by the writeback design. */
+    private volatile ReadPath readPath = ReadPath.LOCKED_HANDLE_RECHECK;
+    /** v6.19 (patch 3/6): the limit stores take init_lock for write. Set once by the design. */
+    private volatile boolean limitStoreExclusive;
+
+    /** A zram device of {@code nrSlots} pages with {@code bdev} as its backing device. */
+    public Zram(Kernel kernel, int nrSlots, BackingDevice bdev) {
+        this.kernel = kernel;
+        this.mem = kernel.forever("zram");
+        this.table = new ZramTable(mem, nrSlots);
+        this.ghost = new ZramGhost(nrSlots);
+        this.bdev = bdev;
+        this.bitmap = new long[Bitops.bitsToLongs(bdev.nrPages())];
+        this.ppInProgress = new AtomicT(mem, 0);
+        this.wbLimitLock = new SpinLock(mem);
+    }
+
+    /** Selects the read path (the design's read-path switches). */
+    public void setReadPath(ReadPath readPath) {
+        this.readPath = readPath;
+    }
+
+    public ReadPath readPath() {
+        return readPath;
+    }
+
+    /** Whether the wb-limit stores take init_lock for write (v6.19, patch 3/6). */
+    public void setLimitStoreExclusive(boolean exclusive) {
+        this.limitStoreExclusive = exclusive;
+    }
+
+    /** zram-&gt;nr_pages: the number of backing-device blocks. */
+    public int nrPages() {
+        return bdev.nrPages();
+    }
+
+    // ---- backing-device blocks --------------------------------------------------------------
+
+    /**
+     * alloc_block_bdev() (v6.13 – v6.18, multipage): the first free block from 1 (bit 0 is
+     * skipped so that handle 0 never names a block), taken with test_and_set_bit(), searching
+     * again if another CPU took it first. Returns 0 when the device is full.
+     */
+    public long allocBlockBdev() {
+        long blkIdx = 1;
+        for (;;) {
+            blkIdx = Bitops.findNextZeroBit(bitmap, nrPages(), blkIdx);
+            if (blkIdx == nrPages()) {
+                return 0;
+            }
+            if (!Bitops.testAndSetBit(blkIdx, bitmap)) {
+                break;
+            }
+        }
+        stats.bdCount.incrementAndGet();
+        return blkIdx;
+    }
+
+    /** free_block_bdev(): test_and_clear_bit(); WARN_ON_ONCE if the bit was clear. */
+    public void freeBlockBdev(long blkIdx) {
+        boolean wasSet = Bitops.testAndClearBit(blkIdx, bitmap);
+        if (!wasSet) {
+            kernel.kasan.warn("free_block_bdev", "block " + blkIdx + " was not reserved");
+        }
+        stats.bdCount.decrementAndGet();
+    }
+
+    /**
+     * zram_reserve_bdev_block() (v6.19, patch 5/6): the first free block from 0 (block 0 is usable;
+     * ZRAM_WB tells a block index from a handle), taken with a plain set_bit() because only one
+     * writeback task sets bits. Returns {@link #INVALID_BDEV_BLOCK} when the device is full.
+     */
+    public long zramReserveBdevBlock() {
+        long blkIdx = Bitops.findNextZeroBit(bitmap, nrPages(), 0);
+        if (blkIdx == nrPages()) {
+            return INVALID_BDEV_BLOCK;
+        }
+        Bitops.setBit(blkIdx, bitmap);
+        stats.bdCount.incrementAndGet();
+        return blkIdx;
+    }
+
+    /** zram_release_bdev_block() (v6.19): free_block_bdev() renamed. */
+    public void zramReleaseBdevBlock(long blkIdx) {
+        freeBlockBdev(blkIdx);
+    }
+
+    /** Whether block {@code blkIdx} is reserved in the bitmap (for invariants). */
+    public boolean blockReserved(long blkIdx) {
+        return Bitops.testBit(blkIdx, bitmap);
+    }
+
+    // ---- slot free, accessed --------------------------------------------------------------
+
+    /**
+     * zram_free_page() (slot_free() in 7.0), with the slot locked: clears IDLE, INCOMPRESSIBLE and
+     * PP_SLOT, and frees the data: the backing-device block of a ZRAM_WB slot, nothing for a
+     * same-filled slot, the zsmalloc object otherwise. The ghost is updated by the caller, which
+     * knows whether the slot's content changes (a free) or only moves (writeback conversion).
+     */
+    public void zramFreePage(int index) {
+        table.zramClearFlag(index, ZRAM_IDLE);
+        table.zramClearFlag(index, ZRAM_INCOMPRESSIBLE);
+        table.zramClearFlag(index, ZRAM_PP_SLOT);
+        if (table.zramTestFlag(index, ZRAM_HUGE)) {
+            table.zramClearFlag(index, ZRAM_HUGE);
+            stats.hugePages.decrementAndGet();
+        }
+        if (table.zramTestFlag(index, ZRAM_WB)) {
+            table.zramClearFlag(index, ZRAM_WB);
+            freeBlockBdev(table.zramGetHandle(index));
+        } else if (table.zramTestFlag(index, ZRAM_SAME)) {
+            table.zramClearFlag(index, ZRAM_SAME);
+            zsPool.dropFill(table.zramGetHandle(index));
+            stats.samePages.decrementAndGet();
+        } else {
+            long handle = table.zramGetHandle(index);
+            if (handle == 0) {
+                return;
+            }
+            zsPool.zsFree(handle);
+            stats.comprDataSize.addAndGet(-table.zramGetObjSize(index));
+        }
+        stats.pagesStored.decrementAndGet();
+        table.zramSetHandle(index, 0);
+        table.zramSetObjSize(index, 0);
+    }
+
+    /** zram_accessed() (mark_slot_accessed() in 7.0), with the slot locked: not IDLE, not a pp-slot. */
+    public void zramAccessed(int index) {
+        table.zramClearFlag(index, ZRAM_IDLE);
+        table.zramClearFlag(index, ZRAM_PP_SLOT);
+        ghost.accessed(index);
+    }
+
+    // ---- write ---------------------------------------------------------------------------------
+
+    /** zram_bio_write() of one page of ordinary (compressible) data. Returns the version written. */
+    public long zramBioWrite(int index) {
+        return zramBioWrite(index, PageKind.COMPRESSED);
+    }
+
+    /**
+     * zram_bio_write() of one page: zram_write_page(), then zram_accessed() under the slot lock
+     * (spec labels {@code writeInstall}, {@code writeAccessed}). Returns the version written.
+     */
+    public long zramBioWrite(int index, PageKind kind) {
+        Content data = ghost.newContent(index);
+        zramWritePage(data, index, kind);
+        kernel.at("writeAccessed");
+        table.zramSlotLock(index);
+        zramAccessed(index);
+        table.zramSlotUnlock(index);
+        return data.version();
+    }
+
+    /**
+     * zram_write_page(): the object is stored (compression, zs_malloc, zs_obj_write) before the
+     * slot lock is taken; then, under the lock, the old data is freed and the new installed.
+     */
+    private void zramWritePage(Content data, int index, PageKind kind) {
+        long handle = kind == PageKind.SAME ? zsPool.sameFill(data) : zsPool.zsMalloc(data);
+        int size = kind == PageKind.HUGE ? PAGE_SIZE : COMPRESSED_SIZE;
+        kernel.at("writeInstall");
+        table.zramSlotLock(index);
+        zramFreePage(index);
+        if (kind == PageKind.SAME) {
+            table.zramSetFlag(index, ZRAM_SAME);
+        } else {
+            if (kind == PageKind.HUGE) {
+                table.zramSetFlag(index, ZRAM_HUGE);
+            }
+            table.zramSetObjSize(index, size);
+        }
+        table.zramSetHandle(index, handle);
+        ghost.install(index, data);
+        table.zramSlotUnlock(index);
+        if (kind == PageKind.SAME) {
+            stats.samePages.incrementAndGet();
+        } else {
+            stats.comprDataSize.addAndGet(size);
+        }
+        if (kind == PageKind.HUGE) {
+            stats.hugePages.incrementAndGet();
+        }
+        stats.pagesStored.incrementAndGet();
+    }
+
+    // ---- read ----------------------------------------------------------------------------------
+
+    /** One zram_bio_read() in progress: its slot, its page, and its ghost start token. */
+    private static final class ReadOp {
+        final int index;
+        final Page page = new Page();
+        long token = -1;
+
+        ReadOp(int index) {
+            this.index = index;
+        }
+    }
+
+    /**
+     * zram_bio_read() of one page: zram_read_page(), then zram_accessed() under the slot lock
+     * (spec label {@code readAccessed}). Returns what the read produced, or null if it failed
+     * (failed_reads is counted; a failed read returns no data, so it cannot break Reads).
+     */
+    public Content zramBioRead(int index) {
+        ReadOp op = new ReadOp(index);
+        if (zramReadPage(op) < 0) {
+            stats.failedReads.incrementAndGet();
+            return null;
+        }
+        ghost.readEnd(index, op.token, op.page.data());
+        kernel.at("readAccessed");
+        table.zramSlotLock(index);
+        zramAccessed(index);
+        table.zramSlotUnlock(index);
+        return op.page.data();
+    }
+
+    /**
+     * zram_read_page(). Under the slot lock (label {@code readLock}): a slot in memory is read at
+     * once. A ZRAM_WB slot is read from the backing device after the lock is dropped, along the
+     * configured {@link ReadPath}:
+     * <ul>
+     * <li>UNLOCKED_HANDLE: unlock, then load the handle ({@code readHandleUnlocked}), then read
+     *     ({@code readBio});</li>
+     * <li>LOCKED_HANDLE: load the handle, unlock, read ({@code readBio});</li>
+     * <li>LOCKED_HANDLE_RECHECK: as LOCKED_HANDLE, then re-lock ({@code readRecheck}) and keep the
+     *     data only if the slot is still ZRAM_WB on the same block; else start again.</li>
+     * </ul>
+     */
+    private int zramReadPage(ReadOp op) {
+        int index = op.index;
+        for (;;) {
+            kernel.at("readLock");
+            table.zramSlotLock(index);
+            if (op.token < 0) {
+                op.token = ghost.readBegin();
+            }
+            if (!table.zramTestFlag(index, ZRAM_WB)) {
+                int ret = zramReadFromZspool(op.page, index);
+                table.zramSlotUnlock(index);
+                return ret;
+            }
+            long blkIdx;
+            if (readPath == ReadPath.UNLOCKED_HANDLE) {
+                table.zramSlotUnlock(index);
+                kernel.at("readHandleUnlocked");
+                blkIdx = table.zramGetHandle(index);
+            } else {
+                blkIdx = table.zramGetHandle(index);
+                table.zramSlotUnlock(index);
+            }
+            kernel.at("readBio");
+            int ret = readFromBdev(op.page, blkIdx);
+            if (ret < 0 || readPath != ReadPath.LOCKED_HANDLE_RECHECK) {
+                return ret;
+            }
+            kernel.at("readRecheck");
+            table.zramSlotLock(index);
+            boolean same = table.zramTestFlag(index, ZRAM_WB) && table.zramGetHandle(index) == blkIdx;
+            table.zramSlotUnlock(index);
+            if (same) {
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * zram_read_from_zspool(), with the slot locked: a same-filled slot, or a slot with no handle
+     * (free), reads as its fill value (the zero page when free); otherwise the stored object.
+     */
+    public int zramReadFromZspool(Page page, int index) {
+        long handle = table.zramGetHandle(index);
+        if (table.zramTestFlag(index, ZRAM_SAME) || handle == 0) {
+            page.setData(handle == 0 ? Content.ZERO : zsPool.readFill(handle));
+            return 0;
+        }
+        page.setData(zsPool.zsObjRead(handle));
+        return 0;
+    }
+
+    /** What an in-memory slot holds now (for invariant checks; no lock). */
+    public Content peekStored(int index) {
+        Page page = new Page();
+        zramReadFromZspool(page, index);
+        return page.data();
+    }
+
+    /**
+     * read_from_bdev(): bd_reads++, then one read bio of block {@code blkIdx} into {@code page},
+     * waited for (read_from_bdev_sync(); see the class notes).
+     */
+    private int readFromBdev(Page page, long blkIdx) {
+        stats.bdReads.incrementAndGet();
+        Bio bio = new Bio(new KObject(kernel, "read bio"));
+        bio.bioInit(Bio.Op.READ);
+        bio.setBlock(blkIdx);
+        bio.bioAddPage(page);
+        return Block.submitBioWait(bdev, bio, kernel, null);
+    }
+
+    // ---- discard, free notification, idle --------------------------------------------------
+
+    /** zram_bio_discard() of one whole page (label {@code discard}). */
+    public void zramBioDiscard(int index) {
+        kernel.at("discard");
+        table.zramSlotLock(index);
+        zramFreePage(index);
+        ghost.free(index);
+        table.zramSlotUnlock(index);
+        stats.notifyFree.incrementAndGet();
+    }
+
+    /**
+     * zram_slot_free_notify() (swap, atomic context; label {@code freeNotify}): frees the slot if
+     * its lock can be taken at once, else counts a missed free. Returns whether it freed.
+     */
+    public boolean zramSlotFreeNotify(int index) {
+        kernel.at("freeNotify");
+        stats.notifyFree.incrementAndGet();
+        if (!table.zramSlotTrylock(index)) {
+            stats.missFree.incrementAndGet();
+            return false;
+        }
+        zramFreePage(index);
+        ghost.free(index);
+        table.zramSlotUnlock(index);
+        return true;
+    }
+
+    /** idle_store("all") → mark_idle(): every allocated slot not on the device and not same-filled. */
+    public void idleStore() {
+        initLock.downRead();
+        try {
+            for (int index = 0; index < table.nrSlots(); index++) {
+                table.zramSlotLock(index);
+                if (table.zramAllocated(index) && !table.zramTestFlag(index, ZRAM_WB)
+                        && !table.zramTestFlag(index, ZRAM_SAME)) {
+                    table.zramSetFlag(index, ZRAM_IDLE);
+                }
+                table.zramSlotUnlock(index);
+            }
+        } finally {
+            initLock.upRead();
+        }
+    }
+
+    // ---- write-back limit ------------------------------------------------------------------
+
+    /**
+     * writeback_limit_store() (label {@code limitStore}): v6.13 – v6.18 under init_lock (read)
+     * and wb_limit_lock, so it can land in the middle of a writeback; v6.19 under init_lock
+     * (write), so it waits for a running writeback to finish.
+     */
+    public void writebackLimitStore(long value) {
+        kernel.at("limitStore");
+        limitStore(() -> {
+            bdWbLimit = value;
+            wbLimitGen++;
+            ghost.limitStore(value);
+        });
+    }
+
+    /** writeback_limit_enable_store() (label {@code limitEnableStore}), locked as the limit store. */
+    public void writebackLimitEnableStore(boolean enable) {
+        kernel.at("limitEnableStore");
+        limitStore(() -> {
+            wbLimitEnable = enable;
+            wbLimitGen++;
+            ghost.limitEnableStore(enable);
+        });
+    }
+
+    private void limitStore(Runnable store) {
+        if (limitStoreExclusive) {
+            initLock.downWrite();
+            try {
+                store.run();
+            } finally {
+                initLock.upWrite();
+            }
+            return;
+        }
+        initLock.downRead();
+        wbLimitLock.spinLock();
+        try {
+            store.run();
+        } finally {
+            wbLimitLock.spinUnlock();
+            initLock.upRead();
+        }
+    }
+
+    /** zram-&gt;wb_limit_enable; read under the lock its version requires. */
+    public boolean wbLimitEnable() {
+        return wbLimitEnable;
+    }
+
+    /** zram-&gt;bd_wb_limit; read under the lock its version requires. */
+    public long bdWbLimit() {
+        return bdWbLimit;
+    }
+
+    /** How many limit stores so far (see the field); read under the limit's lock. */
+    public long wbLimitGen() {
+        return wbLimitGen;
+    }
+
+    /**
+     * The writeback task's charge of one page whose limit check fell in ghost epoch
+     * {@code checkEpoch}: {@code if (wb_limit_enable && bd_wb_limit > 0) bd_wb_limit -= 1UL <<
+     * (PAGE_SHIFT - 12)}, one unit per 4 KiB page. The caller holds the lock its version requires.
+     */
+    public void chargeWbLimit(long checkEpoch) {
+        if (wbLimitEnable && bdWbLimit > 0) {
+            bdWbLimit -= 1;
+        }
+        ghost.limitCharged(checkEpoch);
+    }
+
+    /** zram_account_writeback_rollback(): the refund of a page whose write failed. */
+    public void refundWbLimit(long checkEpoch) {
+        if (wbLimitEnable) {
+            bdWbLimit += 1;
+        }
+        ghost.limitRefunded(checkEpoch);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.zwb.writeback;
+
+import dev.zwb.Rig;
+import dev.zwb.check.Invariant;
+import dev.zwb.kernel.Errno;
+import dev.zwb.sched.Actor;
+import dev.zwb.zram.ReadPath;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class VariantTest {
+
+    @Test
+    void asReleasedSetsAreTheCatalogues() {
+        assertEquals(EnumSet.of(Defect.READ_BLKIDX_UNLOCKED), Variant.asReleased(Design.SINGLE).defects());
+        assertEquals(EnumSet.of(Defect.WRONG_PPS_CLEAR, Defect.REQ_POOL_UAF,
+                Defect.LIMIT_AT_COMPLETION, Defect.READ_BLKIDX_UNLOCKED),
+                Variant.asReleased(Design.MULTIPAGE).defects());
+        assertEquals(EnumSet.of(Defect.WB_CTL_UAF, Defect.BLK_IDX_LEAK, Defect.NO_READ_RECHECK),
+                Variant.asReleased(Design.BATCHED).defects());
+        assertEquals(Set.of(), Variant.fixed(Design.BATCHED).defects());
+    }
+
+    @Test
+    void everyDesignHasItsSwitchesAlone() {
+        assertEquals(6, Variant.all(Design.SINGLE).size(), "with the teaching BLK_IDX_LEAK");
+        assertEquals(8, Variant.all(Design.MULTIPAGE).size());
+        assertEquals(12, Variant.all(Design.BATCHED).size(), "with the teaching LOST_WAKEUP");
+    }
+
+    @Test
+    void aSwitchOfAnotherDesignIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Variant.only(Design.SINGLE, Defect.WB_CTL_UAF));
+    }
+
+    @Test
+    void defectsNameTheSpecsInvariants() {
+        for (Defect d : Defect.values()) {
+            Invariant.valueOf(d.breaks());
+        }
+    }
+
+    @Test
+    void readPaths() {
+        assertEquals(ReadPath.UNLOCKED_HANDLE, Variant.asReleased(Design.SINGLE).readPath());
+        assertEquals(ReadPath.LOCKED_HANDLE, Variant.asReleased(Design.BATCHED).readPath());
+        assertEquals(ReadPath.LOCKED_HANDLE_RECHECK, Variant.fixed(Design.MULTIPAGE).readPath());
+    }
+
+    @Test
+    void writebackStoreArguments() {
+        try (Rig rig = new Rig(Variant.fixed(Design.SINGLE))) {
+            rig.write(0);
+            assertEquals(-Errno.EINVAL, rig.wb.writebackStore("bogus"));
+            assertEquals(-Errno.ERANGE, rig.wb.writebackStore("page_indexes=2-9"));
+            assertEquals(0, rig.wb.writebackStore("idle"), "nothing is idle: nothing to do");
+            rig.zram.idleStore();
+            assertEquals(0, rig.runWriteback("type=idle"));
+            assertEquals(1, rig.zram.stats.bdWrites.get());
+        }
+    }
+
+    @Test
+    void onePostProcessingAtATime() {
+        try (Rig rig = new Rig(Variant.fixed(Design.BATCHED))) {
+            rig.write(0);
+            Actor<Integer> task = rig.writeback("page_index=0");
+            rig.settle(task);
+            assertEquals(-Errno.EAGAIN, rig.wb.writebackStore("page_index=0"));
+            assertEquals(0, rig.finish(task));
+        }
+    }
+}
