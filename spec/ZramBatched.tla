@@ -669,8 +669,20 @@ Fairness ==
 Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
+\* The labels of the writeback task (values of wbPc) and of each request's
+\* endio (values of endioPc[r]); TypeOK proves both sets complete.  rcuGp,
+\* the end of a grace period, is a step without a pc of its own.
+WbLabels == {"initWbCtl", "scan", "select", "limitCheck", "selectIdleReq", "waitDone",
+             "waitSleep", "reinitCompletion", "completeDoneReqs", "reserveBlock", "readSlot",
+             "submitWbRequest", "next", "releaseReq", "releaseBlock", "drainWait",
+             "releaseCtl", "releaseWbCtl", "done"}
+EndioLabels == {"endioLock", "endioWakeUp", "endioRcuUnlock", "endioDec", "endioComplete"}
+OtherSteps == {"rcuGp"}
+
 TypeOK ==
     /\ EnvTypeOK
+    /\ wbPc \in WbLabels
+    /\ \A r \in Reqs : endioPc[r] \in EndioLabels
     /\ wbBlk \in {NoBlock} \cup DiskBlocks
     /\ wbReq \in {NoReq} \cup Reqs
     /\ ppCtl \subseteq ppLive

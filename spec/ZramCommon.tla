@@ -40,6 +40,13 @@ CONSTANTS
 
 AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore"}
 
+\* The labels of the environment processes (values of envPc): EnvTypeOK
+\* holds every reachable envPc to this set, so TLC proves it complete;
+\* docs/map.md and the Java twin's step hooks use exactly these names.
+EnvLabels == {"freeNotify", "discard", "writeInstall", "writeAccessed", "readLock",
+              "readHandleUnlocked", "readBio", "readRecheck", "readAccessed",
+              "limitStore", "envDone"}
+
 ASSUME Slots \subseteq Nat \ {0} /\ Slots # {}
 ASSUME MaxBlock \in Nat
 ASSUME EnvProcs \subseteq AllEnvProcs
@@ -331,6 +338,7 @@ EnvTypeOK ==
          /\ tbl[s].ver \in Nat
     /\ bitmap \subseteq DiskBlocks
     /\ bdLimit \in Nat
+    /\ \A p \in EnvProcs : envPc[p] \in EnvLabels
 
 \* No lost or stale data: every slot that nobody is modifying reads back as
 \* the last version written to it (a freed slot as the zero page).

@@ -671,15 +671,28 @@ Fairness ==
 Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
+\* The labels of the writeback task (values of wbPc) and of each request's
+\* endio (values of endioPc[i]; "idle": no bio of that request pending);
+\* TypeOK proves both sets complete.  Steps that are actions without a pc
+\* value of their own are OtherSteps.
+WbLabels == {"scan", "poolAlloc", "nextRequest", "startPlug", "select", "limitCheck",
+             "allocBlock", "readSlot", "next", "submitBio", "getRequest", "waitCompletion",
+             "writebackComplete", "completeNext", "completeError", "finishPlug",
+             "drainCount", "drainTest", "drainWait", "drainComplete", "drainCompleteNext",
+             "drainError", "drainRelease", "freePool", "releaseCtl", "done"}
+EndioLabels == {"idle", "endioSetCompleted", "endioClearAllocated"}
+OtherSteps == {"bioEndio", "endioComplete"}
+
 TypeOK ==
     /\ EnvTypeOK
+    /\ wbPc \in WbLabels
     /\ poolN \in {0, PoolSize, PreallocSize}
     /\ wbReq \in {NoReq} \cup Reqs
     /\ \A i \in Reqs :
          /\ rq[i].flags \subseteq {"ALLOCATED", "COMPLETED"}
          /\ rq[i].blk \in {0} \cup WbBlocks
          /\ rq[i].bio \in {"idle", "plugged", "issued"}
-         /\ endioPc[i] \in {"idle", "endioSetCompleted", "endioClearAllocated"}
+         /\ endioPc[i] \in EndioLabels
          /\ endioLate[i] \in Nat
     /\ doneCnt \in Nat /\ owed \in Nat
     /\ deadTouch \subseteq {"pool", "completion"}

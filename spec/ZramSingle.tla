@@ -29,6 +29,13 @@ CONSTANT ScanTwice  \* slots that a second, overlapping page_indexes= range
 
 ASSUME ScanTwice \subseteq Slots
 
+\* The labels of the writeback task (values of wbPc; TypeOK proves the set
+\* complete) and the steps of the other processes (action names).
+WbLabels == {"scan", "select", "limitCheck", "allocBlock", "readSlot", "submitBio",
+             "bioWait", "releaseOnError", "relock", "next", "freeCarried", "releaseCtl",
+             "done"}
+OtherSteps == {"bioEndio"}
+
 \* alloc_block_bdev() skips bit 0 ("to confuse zram.handle = 0").
 WbBlocks == 1..MaxBlock
 NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan position
@@ -276,6 +283,7 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 -----------------------------------------------------------------------------
 TypeOK ==
     /\ EnvTypeOK
+    /\ wbPc \in WbLabels
     /\ wbBlk \in {0} \cup WbBlocks
     /\ ppCtl \subseteq (1..Len(ScanQ)) \X Slots
     /\ bio.state \in {"idle", "inflight", "done"}
