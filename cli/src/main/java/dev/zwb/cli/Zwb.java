@@ -82,7 +82,7 @@ public final class Zwb implements Callable<Integer> {
         FiltersMixin filters;
         @Option(names = "--json", description = "print the verdicts as JSON")
         boolean json;
-        @Option(names = "--timeout", defaultValue = "600", description = "seconds allowed per model (default 600)")
+        @Option(names = "--timeout", defaultValue = "1800", description = "seconds allowed per model (default 1800)")
         long timeout;
         @Option(names = "--jobs", defaultValue = "2", description = "models checked at once (default 2)")
         int jobs;

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * label is then read off the program counters: every variable whose name
  * ends in "Pc" is a program counter, either of one process (wbPc) or of a
  * family (envPc[p], endioPc[r]); the process that moved is the one whose
- * counter changed, and the label is the counter's value before the step.
+ * counter changed (the writeback task's, wbPc, when several did), and the
+ * label is the counter's value before the step. A saved return label such
+ * as wbRetPc is not a counter.
  */
 public final class StepLabel {
 
@@ -28,10 +30,19 @@ public final class StepLabel {
         if (prev == null) {
             return cur.action();
         }
+        // the writeback task's counter first: when it moves, the task took the step
+        java.util.List<Map.Entry<String, String>> pcs = new java.util.ArrayList<>();
         for (Map.Entry<String, String> v : cur.vars().entrySet()) {
             String name = v.getKey();
+            // a saved return label (wbRetPc) is data, not a program counter
+            if (name.endsWith("Pc") && !name.endsWith("RetPc")) {
+                pcs.add(name.equals("wbPc") ? 0 : pcs.size(), v);
+            }
+        }
+        for (Map.Entry<String, String> v : pcs) {
+            String name = v.getKey();
             String before = prev.var(name);
-            if (!name.endsWith("Pc") || before == null || before.equals(v.getValue())) {
+            if (before == null || before.equals(v.getValue())) {
                 continue;
             }
             if (before.startsWith("\"")) {

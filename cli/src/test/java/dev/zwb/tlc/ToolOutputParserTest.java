@@ -133,6 +133,11 @@ class ToolOutputParserTest {
                 "envPc", "[ freeNotify |-> \"freeNotify\", read |-> \"readBio\" ]", "wbPc", "\"limitCheck\""));
         assertEquals("read: readLock", StepLabel.of(a, b));
         assertEquals("wb: scan", StepLabel.of(b, c));
+        TraceState d = new TraceState(4, "drainWait", java.util.Map.of("wbRetPc", "\"drainWait\"",
+                "envPc", "[ freeNotify |-> \"freeNotify\", read |-> \"readBio\" ]", "wbPc", "\"waitDone\""));
+        TraceState c2 = new TraceState(3, "x", java.util.Map.of("wbRetPc", "\"selectIdleReq\"",
+                "envPc", "[ freeNotify |-> \"freeNotify\", read |-> \"readBio\" ]", "wbPc", "\"drainWait\""));
+        assertEquals("wb: drainWait", StepLabel.of(c2, d), "wbRetPc is not a program counter");
         assertEquals("1", StepLabel.entries("(1 :> \"endioLock\" @@ 2 :> \"idle\")").keySet().iterator().next());
         assertEquals("idle", StepLabel.entries("<<\"endioLock\", \"idle\">>").get("2"));
     }
