@@ -1,0 +1,300 @@
+package dev.zwb.stress;
+
+import dev.zwb.check.Invariant;
+import dev.zwb.check.Invariants;
+import dev.zwb.check.Violation;
+import dev.zwb.kernel.Step;
+import dev.zwb.writeback.Defect;
+import dev.zwb.writeback.Design;
+import dev.zwb.writeback.Variant;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One harness scenario per defect switch: a design, a machine size, a sequential setup, and the
+ * concurrent part: the writeback task (or, for the read-path switches, the reader), at most one
+ * environment actor, and the bio completion. After every thread has finished, the state
+ * invariants are checked; a scenario may also name a {@link Probe}: a spec label at which the
+ * thread that reaches it checks one invariant, for states that the end state no longer shows (a
+ * dangling pointer in a pool that is freed by the end, data marked written before it is on disk).
+ *
+ * <p>The same scenario runs with the defect switched on alone ({@code Variant.only}) and with
+ * every defect off ({@code Variant.fixed}).
+ */
+public final class Scenario {
+
+    /**
+     * The defect's invariant, checked by the thread named {@code thread} when it reaches spec
+     * label {@code label}, on that thread (every other thread is then parked by the scheduler or
+     * blocked; the model's checks skip what a lock holder is in the middle of changing).
+     */
+    public record Probe(String label, String thread) {
+    }
+
+    /** The actors of one run: names and bodies. */
+    @FunctionalInterface
+    public interface Body {
+        void run(Machine m);
+    }
+
+    public final Defect defect;
+    public final Design design;
+    public final int nrSlots;
+    public final int nrBlocks;
+    public final int batch;
+    /** Completion status of every bio (0, or -EIO). */
+    public final int bioStatus;
+    public final Body setup;
+    public final String taskName;
+    public final Body task;
+    public final String envName;
+    public final Body env;
+    public final Probe probe;
+    /** One sentence: what the interleaving has to do. */
+    public final String story;
+
+    private Scenario(Defect defect, Design design, int nrSlots, int nrBlocks, int batch, int bioStatus,
+                     Body setup, String taskName, Body task, String envName, Body env, Probe probe,
+                     String story) {
+        this.defect = defect;
+        this.design = design;
+        this.nrSlots = nrSlots;
+        this.nrBlocks = nrBlocks;
+        this.batch = batch;
+        this.bioStatus = bioStatus;
+        this.setup = setup;
+        this.taskName = taskName;
+        this.task = task;
+        this.envName = envName;
+        this.env = env;
+        this.probe = probe;
+        this.story = story;
+    }
+
+    public Variant defective() {
+        return Variant.only(design, defect);
+    }
+
+    public Variant fixed() {
+        return Variant.fixed(design);
+    }
+
+    @Override
+    public String toString() {
+        return defect.name();
+    }
+
+    // ---- running one ------------------------------------------------------------------------
+
+    /**
+     * Runs the scenario once on fresh state with real threads: setup on the calling thread, then
+     * the task, the environment actor and the completion as threads, joined; then the checks.
+     * Returns every violation (probe first). Deterministic harnesses call this from their
+     * scheduler (Lincheck's runConcurrentTest); nothing here sleeps or spins.
+     */
+    public List<Violation> runOnce(Variant variant) {
+        Machine m = new Machine(variant, nrSlots, nrBlocks, batch);
+        runSetup(m);
+        List<Violation> probed = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger probes = new AtomicInteger();
+        if (probe != null) {
+            m.kernel.setStep(label -> {
+                if (label.equals(probe.label()) && Thread.currentThread().getName().equals(probe.thread())) {
+                    probes.incrementAndGet();
+                    probed.addAll(check(m, Invariant.valueOf(defect.breaks())));
+                }
+            });
+        }
+        AtomicInteger done = new AtomicInteger();
+        int actors = env == null ? 1 : 2;
+        List<Throwable> died = Collections.synchronizedList(new ArrayList<>());
+        Thread t = actor(taskName, () -> task.run(m), m, done, died);
+        Thread e = env == null ? null : actor(envName, () -> env.run(m), m, done, died);
+        Thread c = new Thread(() -> {
+            try {
+                m.completeUntil(() -> done.get() == actors, bioStatus);
+            } catch (Throwable x) {
+                died.add(x);
+            }
+        }, "completion");
+        t.start();
+        if (e != null) {
+            e.start();
+        }
+        c.start();
+        join(t);
+        if (e != null) {
+            join(e);
+        }
+        join(c);
+        if (!died.isEmpty()) {
+            throw new AssertionError("an actor died: " + died.get(0), died.get(0));
+        }
+        if (probe != null && probes.get() == 0) {
+            throw new AssertionError("harness: probe label " + probe.label() + " was never reached by "
+                    + probe.thread() + " (did the model rename its labels?)");
+        }
+        List<Violation> all = new ArrayList<>(probed);
+        all.addAll(Invariants.check(m.zram, m.wb));
+        return all;
+    }
+
+    private static Thread actor(String name, Runnable body, Machine m, AtomicInteger done,
+                                List<Throwable> died) {
+        return new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable x) {
+                died.add(x);
+            } finally {
+                done.incrementAndGet();
+                m.actorDone();
+            }
+        }, name);
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    /**
+     * The setup runs on the calling thread with a synchronous device: at every label the bios
+     * the device holds are completed on the spot, so a writeback in the setup needs no second
+     * thread (a label always comes between a submission and the wait for it).
+     */
+    private void runSetup(Machine m) {
+        m.kernel.setStep(label -> {
+            while (InlineCompletion.completeNext(m.bdev, 0)) {
+                // drain
+            }
+        });
+        setup.run(m);
+        while (InlineCompletion.completeNext(m.bdev, 0)) {
+            // drain
+        }
+        m.kernel.setStep(Step.NONE);
+    }
+
+    /** The violations of one invariant now. */
+    public static List<Violation> check(Machine m, Invariant inv) {
+        return Invariants.check(m.zram, m.wb).stream().filter(v -> v.invariant() == inv).toList();
+    }
+
+    // ---- the catalogue ------------------------------------------------------------------------
+
+    private static Scenario of(Defect d, Design design, int slots, int blocks, int batch, int status,
+                               Body setup, String taskName, Body task, String envName, Body env,
+                               Probe probe, String story) {
+        return new Scenario(d, design, slots, blocks, batch, status, setup, taskName, task,
+                envName, env, probe, story);
+    }
+
+    private static Body writeback(String args) {
+        return m -> m.wb.writebackStore(args);
+    }
+
+    /** One scenario per defect switch, in the order of {@link Defect}. */
+    public static List<Scenario> all() {
+        List<Scenario> all = new ArrayList<>();
+        all.add(of(Defect.NO_PP_RECHECK, Design.SINGLE, 2, 4, 1, 0,
+                m -> m.zram.zramBioWrite(0),
+                "wb-task", writeback("page_index=0"),
+                "writer", m -> m.zram.zramBioWrite(0), null,
+                "slot 0 is written again after the task read it and before the completion "
+                        + "converts it: the conversion must re-test ZRAM_PP_SLOT"));
+        all.add(of(Defect.READ_BLKIDX_UNLOCKED, Design.SINGLE, 2, 4, 1, 0,
+                m -> {
+                    m.zram.zramBioWrite(0);
+                    m.wb.writebackStore("page_index=0");
+                },
+                "reader", m -> m.zram.zramBioRead(0),
+                "discard", m -> m.zram.zramBioDiscard(0), null,
+                "slot 0 is on block 1; it is freed after the reader dropped the slot lock and "
+                        + "before it loaded the handle, so the reader reads block 0"));
+        all.add(of(Defect.NO_READ_RECHECK, Design.SINGLE, 2, 4, 1, 0,
+                m -> {
+                    m.zram.zramBioWrite(0);
+                    m.zram.zramBioWrite(1);
+                    m.wb.writebackStore("page_index=0");
+                },
+                "reader", m -> m.zram.zramBioRead(0),
+                "discard+wb", m -> {
+                    m.zram.zramBioDiscard(0);
+                    m.wb.writebackStore("page_index=1");
+                }, null,
+                "the reader loaded block 1 under the lock; slot 0 is freed and slot 1 written "
+                        + "back to block 1 before the read bio runs"));
+        all.add(of(Defect.LIMIT_AT_COMPLETION, Design.MULTIPAGE, 2, 4, 32, 0,
+                m -> {
+                    m.zram.zramBioWrite(0);
+                    m.zram.zramBioWrite(1);
+                    m.zram.writebackLimitEnableStore(true);
+                    m.zram.writebackLimitStore(1);
+                },
+                "wb-task", writeback("page_indexes=0-1"),
+                null, null, null,
+                "budget 1, two pages: both limit checks pass before either completion charges"));
+        all.add(of(Defect.WRONG_PPS_CLEAR, Design.MULTIPAGE, 2, 4, 32, -5,
+                m -> m.zram.zramBioWrite(0),
+                "wb-task", writeback("page_index=0"),
+                null, null, new Probe("drainRelease", "wb-task"),
+                "the write fails; the drain releases the pp-slot and clears the wrong pointer"));
+        all.add(of(Defect.REQ_POOL_UAF, Design.MULTIPAGE, 2, 4, 32, 0,
+                m -> m.zram.zramBioWrite(0),
+                "wb-task", writeback("page_index=0"),
+                null, null, null,
+                "the endio clears ALLOCATED; the drain frees the pool and returns before the "
+                        + "endio's complete()"));
+        all.add(of(Defect.WB_CTL_UAF, Design.BATCHED, 2, 4, 32, 0,
+                m -> m.zram.zramBioWrite(0),
+                "wb-task", writeback("page_index=0"),
+                null, null, null,
+                "the endio puts the request on done_reqs; the task reaps it without the wake-up "
+                        + "and frees wb_ctl before the endio's wake_up()"));
+        all.add(of(Defect.BLK_IDX_LEAK, Design.BATCHED, 2, 4, 32, 0,
+                m -> m.zram.zramBioWrite(0),
+                "wb-task", writeback("page_index=0"),
+                "discard", m -> m.zram.zramBioDiscard(0), null,
+                "slot 0 is freed after the task reserved a block for it; the loop ends carrying "
+                        + "the block"));
+        all.add(of(Defect.EARLY_PP_RELEASE, Design.BATCHED, 2, 4, 32, 0,
+                m -> m.zram.zramBioWrite(0),
+                "wb-task", writeback("page_index=0"),
+                null, null, null,
+                "an untouched slot written successfully is never marked ZRAM_WB"));
+        all.add(of(Defect.PPS_NOT_OWNED, Design.BATCHED, 2, 4, 2, 0,
+                m -> m.zram.zramBioWrite(0),
+                "wb-task", writeback("page_index=0"),
+                null, null, new Probe("drainWait", "wb-task"),
+                "batch of two, one slot: the pp-slot stays in its bucket and is submitted twice"));
+        all.add(of(Defect.COMPLETION_REINIT, Design.BATCHED, 2, 4, 1, 0,
+                m -> {
+                    m.zram.zramBioWrite(0);
+                    m.zram.zramBioWrite(1);
+                },
+                "wb-task", writeback("page_indexes=0-1"),
+                null, null, new Probe("releaseCtl", "wb-task"),
+                "batch of one: the first endio drops num_inflight to 0 and stalls before "
+                        + "complete(); the late complete() ends the wait for the second bio"));
+        all.add(of(Defect.LOST_WAKEUP, Design.BATCHED, 2, 4, 32, 0,
+                m -> m.zram.zramBioWrite(0),
+                "wb-task", writeback("page_index=0"),
+                null, null, null,
+                "the endio wakes the task before it publishes the request; a task that tested "
+                        + "the list in between sleeps for ever"));
+        return all;
+    }
+
+    /** The scenario of {@code defect}. */
+    public static Scenario of(Defect defect) {
+        return all().stream().filter(s -> s.defect == defect).findFirst().orElseThrow();
+    }
+}
