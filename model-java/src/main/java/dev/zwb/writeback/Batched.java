@@ -139,7 +139,7 @@ public final class Batched extends Writeback {
     public Batched(Zram zram, Variant variant, int wbBatchSize) {
         super(zram, variant, Design.BATCHED);
         if (wbBatchSize < 1) {
-            throw new IllegalArgumentException("writeback_batch_size must be at least 1");
+            throw new IllegalArgumentException("writeback_batch_size must be at least 1, not " + wbBatchSize);
         }
         this.wbBatchSize = wbBatchSize;
         zram.setLimitStoreExclusive(true);

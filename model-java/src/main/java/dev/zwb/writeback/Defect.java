@@ -50,6 +50,21 @@ public enum Defect {
         this.designs = EnumSet.of(first, rest);
     }
 
+    /**
+     * The switch named {@code name}, as defects.md, the specs and the manifest spell it.
+     *
+     * @throws IllegalArgumentException naming the bad value and the accepted ones
+     */
+    public static Defect parse(String name) {
+        for (Defect d : values()) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("unknown switch '" + name + "'; accepted: "
+                + java.util.Arrays.toString(values()));
+    }
+
     /** The name of the invariant this defect breaks. */
     public String breaks() {
         return breaks;

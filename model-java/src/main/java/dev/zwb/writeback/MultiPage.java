@@ -113,6 +113,9 @@ public final class MultiPage extends Writeback {
     /** The multipage design with a pool of {@code poolSize} requests (32 in the patch). */
     public MultiPage(Zram zram, Variant variant, int poolSize) {
         super(zram, variant, Design.MULTIPAGE);
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("the request pool must hold at least 1 request, not " + poolSize);
+        }
         this.poolSize = poolSize;
     }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VariantTest {
 
@@ -35,7 +36,30 @@ class VariantTest {
 
     @Test
     void aSwitchOfAnotherDesignIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> Variant.only(Design.SINGLE, Defect.WB_CTL_UAF));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Variant.only(Design.SINGLE, Defect.WB_CTL_UAF));
+        assertEquals("WB_CTL_UAF does not apply to single", e.getMessage());
+    }
+
+    @Test
+    void anUnknownSwitchNamesTheAcceptedOnes() {
+        assertEquals(Defect.NO_PP_RECHECK, Defect.parse("NO_PP_RECHECK"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Defect.parse("NO_SUCH_BUG"));
+        assertTrue(e.getMessage().startsWith("unknown switch 'NO_SUCH_BUG'; accepted: [NO_PP_RECHECK, "), e.getMessage());
+    }
+
+    @Test
+    void aPoolOfZeroIsRejected() {
+        try (Rig rig = new Rig(Variant.fixed(Design.MULTIPAGE))) {
+            IllegalArgumentException m = assertThrows(IllegalArgumentException.class,
+                    () -> new MultiPage(rig.zram, Variant.fixed(Design.MULTIPAGE), 0));
+            assertEquals("the request pool must hold at least 1 request, not 0", m.getMessage());
+        }
+        try (Rig rig = new Rig(Variant.fixed(Design.BATCHED))) {
+            IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+                    () -> new Batched(rig.zram, Variant.fixed(Design.BATCHED), 0));
+            assertEquals("writeback_batch_size must be at least 1, not 0", b.getMessage());
+        }
     }
 
     @Test
