@@ -177,6 +177,25 @@ public final class BackingDevice implements AutoCloseable {
         return irq(bio, status);
     }
 
+    /**
+     * Completes the oldest held bio with {@code status} on the calling thread: the transfer,
+     * bi_status, then bi_end_io, as {@link #completeNext(int)} does on an IRQ thread. For
+     * harnesses that schedule the completion themselves (a Lincheck thread, a JCStress actor).
+     *
+     * @return false, doing nothing, when the device holds no bio
+     */
+    public boolean completeNextInline(int status) {
+        Bio bio;
+        synchronized (this) {
+            bio = pending.pollFirst();
+        }
+        if (bio == null) {
+            return false;
+        }
+        transferAndEndIo(bio, status);
+        return true;
+    }
+
     /** Completes every held bio, one at a time, each after the previous end_io returned. */
     public void completeAll() {
         while (pendingCount() > 0) {
