@@ -127,7 +127,9 @@ ChargeLimit(checkEpoch) ==
 (* the step that locked the slot until it returns), remember every page   *)
 (* the slot held.  Only environment steps change what a slot should hold  *)
 (* (latest) or move the reader, so only they update rdSeen; every other    *)
-(* step leaves it unchanged.                                             *)
+(* step leaves it unchanged.  "Held" means written to the slot (latest),  *)
+(* not what its possibly corrupt contents are: a read that returns a stale *)
+(* page breaks Reads even where NoLostOrStaleData also breaks.             *)
 (***************************************************************************)
 ReadRunning == {"readHandleUnlocked", "readBio", "readRecheck", "readAccessed"}
 ReaderOn == "read" \in EnvProcs
@@ -190,7 +192,10 @@ Discard(p, others) ==
 WriteInstall(p, others) ==
     /\ envPc[p] = "writeInstall"
     /\ \E s \in SlotChoices(p) :
-         LET v == latest[s] + 1 IN    \* ghost: versions only grow per write
+         \* The one write of the environment makes version 2; the pages present
+         \* at the start are version 1.  (Not latest[s] + 1: after a free that is
+         \* 1 again, and a stale copy of the old page would pass for the new one.)
+         LET v == 2 IN
          /\ LockFree(s)
          /\ envSlot' = [envSlot EXCEPT ![p] = s]
          /\ bitmap' = FreePageBitmap(tbl, bitmap, s)

@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,9 +91,5 @@ final class TraceCommand implements Callable<Integer> {
             System.out.println("... and back to state " + v.result().loopBackTo() + " (a cycle that never returns)");
         }
         return v.match() ? 0 : Zwb.MISMATCH;
-    }
-
-    Path root() {
-        return zwb.root();
     }
 }

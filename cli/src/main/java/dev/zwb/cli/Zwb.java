@@ -71,6 +71,10 @@ public final class Zwb implements Callable<Integer> {
         @Option(names = "--profile", defaultValue = "ci",
                 description = "ci (default), large, or all")
         String profile;
+
+        List<ModelEntry> select(Manifest m) {
+            return Selection.select(m, designs, variants, models, switches, profile);
+        }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -79,7 +83,7 @@ public final class Zwb implements Callable<Integer> {
         @CommandLine.ParentCommand
         Zwb zwb;
         @CommandLine.Mixin
-        FiltersMixin filters;
+        Filters filters;
         @Option(names = "--json", description = "print the verdicts as JSON")
         boolean json;
         @Option(names = "--timeout", defaultValue = "1800", description = "seconds allowed per model (default 1800)")
@@ -115,17 +119,6 @@ public final class Zwb implements Callable<Integer> {
             System.out.print(json ? VerdictTable.json(verdicts) + System.lineSeparator() : VerdictTable.text(verdicts));
             progress.printf("zwb check: %d models in %.1f s%n", verdicts.size(), (System.nanoTime() - start) / 1e9);
             return verdicts.stream().allMatch(Verdict::match) ? 0 : MISMATCH;
-        }
-    }
-
-    /** The filter options as a picocli mixin. */
-    static final class FiltersMixin {
-        @CommandLine.ArgGroup(exclusive = false)
-        Filters f = new Filters();
-
-        List<ModelEntry> select(Manifest m) {
-            Filters x = f != null ? f : new Filters();
-            return Selection.select(m, x.designs, x.variants, x.models, x.switches, x.profile);
         }
     }
 

@@ -30,9 +30,11 @@ class WaitQueueTest {
     void publishThenWakeUpEndsTheWait() {
         Actor<Void> waiter = Actor.run("waiter", () -> wq.waitEvent(condition::get));
         Rig.settle(kernel, waiter);
+        assertTrue(kernel.sleeping(waiter.thread()), "the condition is false: it sleeps");
         condition.set(true);
         wq.wakeUp();
         waiter.join();
+        assertFalse(waiter.thread().isAlive(), "the wake-up after the publication ended the wait");
     }
 
     @Test

@@ -1,11 +1,11 @@
 package dev.zwb.writeback;
 
+import dev.zwb.Repo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,10 +27,6 @@ class LabelMapTest {
     private static final Set<String> NOT_STEPS = Set.of("idle", "envDone");
     /** Java-only: wb_limit_enable is a constant in the specs. */
     private static final Set<String> JAVA_ONLY = Set.of("limitEnableStore");
-
-    private static Path root() {
-        return Path.of(System.getProperty("zwb.root", "..")).toAbsolutePath().normalize();
-    }
 
     private static String module(Design design) {
         return switch (design) {
@@ -54,8 +50,8 @@ class LabelMapTest {
     }
 
     private static Set<String> specSteps(Design design) throws IOException {
-        String spec = Files.readString(root().resolve("spec").resolve(module(design)));
-        String common = Files.readString(root().resolve("spec/ZramCommon.tla"));
+        String spec = Files.readString(Repo.root().resolve("spec").resolve(module(design)));
+        String common = Files.readString(Repo.root().resolve("spec/ZramCommon.tla"));
         Set<String> out = new TreeSet<>();
         for (String set : List.of("WbLabels", "EndioLabels", "OtherSteps")) {
             out.addAll(declaredSet(spec, set));
@@ -79,7 +75,7 @@ class LabelMapTest {
     @ParameterizedTest
     @EnumSource(Design.class)
     void theMapListsEveryLabel(Design design) throws IOException {
-        String map = Files.readString(root().resolve("docs/map.md"));
+        String map = Files.readString(Repo.root().resolve("docs/map.md"));
         String section = section(map, "## " + design.id());
         String env = section(map, "## Environment");
         Set<String> missing = new TreeSet<>();

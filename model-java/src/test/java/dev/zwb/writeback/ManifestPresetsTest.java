@@ -1,12 +1,12 @@
 package dev.zwb.writeback;
 
+import dev.zwb.Repo;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ManifestPresetsTest {
 
-    private static Path root() {
-        return Path.of(System.getProperty("zwb.root", "..")).toAbsolutePath().normalize();
-    }
-
     /** variant -> entry, per design. */
     private static Map<String, Map<String, JsonObject>> manifest() throws Exception {
-        JsonObject m = JsonParser.parseString(Files.readString(root().resolve("spec/manifest.json")))
+        JsonObject m = JsonParser.parseString(Files.readString(Repo.root().resolve("spec/manifest.json")))
                 .getAsJsonObject();
         Map<String, Map<String, JsonObject>> out = new TreeMap<>();
         for (JsonElement e : m.getAsJsonArray("models")) {

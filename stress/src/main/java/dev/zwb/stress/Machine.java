@@ -50,7 +50,7 @@ public final class Machine {
 
     /**
      * The bio completion as one thread: whenever the device holds a bio, completes the oldest on
-     * this thread (transfer, status, end_io; see {@link InlineCompletion}); returns once
+     * this thread (transfer, status, end_io; see {@link dev.zwb.bdev.BackingDevice#completeNextInline}); returns once
      * {@code othersDone} holds and the device holds nothing. Every bio ends with {@code status}
      * (0, or a negative errno). It sleeps on the device's monitor,
      * which submit_bio() notifies; an actor that finishes must call {@link #actorDone()} so that
@@ -72,7 +72,7 @@ public final class Machine {
                     return;
                 }
             }
-            InlineCompletion.completeNext(bdev, status);
+            bdev.completeNextInline(status);
         }
     }
 

@@ -172,12 +172,12 @@ public final class Scenario {
      */
     private void runSetup(Machine m) {
         m.kernel.setStep(label -> {
-            while (InlineCompletion.completeNext(m.bdev, 0)) {
+            while (m.bdev.completeNextInline(0)) {
                 // drain
             }
         });
         setup.run(m);
-        while (InlineCompletion.completeNext(m.bdev, 0)) {
+        while (m.bdev.completeNextInline(0)) {
             // drain
         }
         m.kernel.setStep(Step.NONE);

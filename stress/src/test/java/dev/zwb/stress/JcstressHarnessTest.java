@@ -3,7 +3,6 @@ package dev.zwb.stress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,9 +135,5 @@ class JcstressHarnessTest {
             }
         }
         return verdicts;
-    }
-
-    static String sep() {
-        return File.pathSeparator;
     }
 }

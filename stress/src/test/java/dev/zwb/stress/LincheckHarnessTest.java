@@ -8,14 +8,17 @@ import org.jetbrains.lincheck.LincheckSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,31 +69,39 @@ class LincheckHarnessTest {
     // The default run holds the scenarios whose failing interleaving came in under 10 s here;
     // the rest (up to minutes each) are tagged stress-long. See docs/stress.md for the times.
 
+    /** The scenarios whose failing interleaving came in under 10 s here (the default run). */
+    static final Set<Defect> FAST = EnumSet.of(Defect.NO_PP_RECHECK, Defect.READ_BLKIDX_UNLOCKED,
+            Defect.LIMIT_AT_COMPLETION, Defect.EARLY_PP_RELEASE, Defect.PPS_NOT_OWNED);
+
+    static Stream<Defect> fast() {
+        return FAST.stream();
+    }
+
+    static Stream<Defect> slow() {
+        return EnumSet.complementOf(EnumSet.copyOf(FAST)).stream();
+    }
+
     @ParameterizedTest(name = "{0}: the defective variant fails, naming its invariant")
-    @EnumSource(value = Defect.class, names = {"NO_PP_RECHECK", "READ_BLKIDX_UNLOCKED",
-        "LIMIT_AT_COMPLETION", "EARLY_PP_RELEASE", "PPS_NOT_OWNED"})
+    @MethodSource("fast")
     void defectiveFails(Defect d) throws IOException {
         defective(d);
     }
 
     @ParameterizedTest(name = "{0}: the defective variant fails, naming its invariant (slow)")
-    @EnumSource(value = Defect.class, mode = EnumSource.Mode.EXCLUDE, names = {"NO_PP_RECHECK",
-        "READ_BLKIDX_UNLOCKED", "LIMIT_AT_COMPLETION", "EARLY_PP_RELEASE", "PPS_NOT_OWNED"})
+    @MethodSource("slow")
     @Tag("stress-long")
     void defectiveFailsSlow(Defect d) throws IOException {
         defective(d);
     }
 
     @ParameterizedTest(name = "{0}: the fixed variant passes")
-    @EnumSource(value = Defect.class, names = {"NO_PP_RECHECK", "READ_BLKIDX_UNLOCKED",
-        "LIMIT_AT_COMPLETION", "EARLY_PP_RELEASE", "PPS_NOT_OWNED"})
+    @MethodSource("fast")
     void fixedPasses(Defect d) throws IOException {
         fixed(d);
     }
 
     @ParameterizedTest(name = "{0}: the fixed variant passes (slow)")
-    @EnumSource(value = Defect.class, mode = EnumSource.Mode.EXCLUDE, names = {"NO_PP_RECHECK",
-        "READ_BLKIDX_UNLOCKED", "LIMIT_AT_COMPLETION", "EARLY_PP_RELEASE", "PPS_NOT_OWNED"})
+    @MethodSource("slow")
     @Tag("stress-long")
     void fixedPassesSlow(Defect d) throws IOException {
         fixed(d);

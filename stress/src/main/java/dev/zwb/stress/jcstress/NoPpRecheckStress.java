@@ -2,7 +2,6 @@ package dev.zwb.stress.jcstress;
 
 import dev.zwb.check.Invariant;
 import dev.zwb.kernel.Step;
-import dev.zwb.stress.InlineCompletion;
 import dev.zwb.stress.Machine;
 import dev.zwb.stress.Scenario;
 import dev.zwb.writeback.Defect;
@@ -59,7 +58,7 @@ public final class NoPpRecheckStress {
             this.aligned = aligned;
             Step sync = label -> {
                 if (label.equals("bioWait")) {
-                    InlineCompletion.completeNext(m.bdev, 0);
+                    m.bdev.completeNextInline(0);
                 }
             };
             m.kernel.setStep(aligned ? sync.andThen(submitted) : sync);

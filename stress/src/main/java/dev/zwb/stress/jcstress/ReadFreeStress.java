@@ -2,7 +2,6 @@ package dev.zwb.stress.jcstress;
 
 import dev.zwb.check.Invariant;
 import dev.zwb.kernel.Content;
-import dev.zwb.stress.InlineCompletion;
 import dev.zwb.stress.Machine;
 import dev.zwb.stress.Scenario;
 import dev.zwb.writeback.Defect;
@@ -51,7 +50,7 @@ public final class ReadFreeStress {
         Base(Variant v, boolean aligned) {
             m = new Machine(v, 2, 4, 1);
             m.kernel.setStep(label -> {
-                while (InlineCompletion.completeNext(m.bdev, 0)) {
+                while (m.bdev.completeNextInline(0)) {
                     // a synchronous device for the setup
                 }
             });

@@ -1,7 +1,6 @@
 package dev.zwb.stress.jcstress;
 
 import dev.zwb.check.Invariant;
-import dev.zwb.stress.InlineCompletion;
 import dev.zwb.stress.Machine;
 import dev.zwb.stress.Scenario;
 import dev.zwb.writeback.Defect;
@@ -71,7 +70,7 @@ public final class WbCtlUafStress {
 
         void device() {
             Window.spinUntil(() -> m.bdev.pendingCount() > 0 || taskDone, 1_000_000_000L);
-            InlineCompletion.completeNext(m.bdev, 0);
+            m.bdev.completeNextInline(0);
         }
 
         void arbiter(II_Result r) {
