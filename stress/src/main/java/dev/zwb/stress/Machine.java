@@ -58,6 +58,18 @@ public final class Machine {
      * thread, not a loop.
      */
     public void completeUntil(BooleanSupplier othersDone, int status) {
+        while (completeOne(othersDone, status)) {
+            // next bio
+        }
+    }
+
+    /**
+     * One interrupt: sleeps on the device's monitor until it holds a bio, completes the oldest
+     * on this thread (outside the monitor, so a submitter is never held up by an endio) and
+     * returns true; returns false, completing nothing, once {@code othersDone}
+     * holds and the device holds nothing.
+     */
+    public boolean completeOne(BooleanSupplier othersDone, int status) {
         for (;;) {
             synchronized (bdev) {
                 while (bdev.pendingCount() == 0 && !othersDone.getAsBoolean()) {
@@ -65,14 +77,17 @@ public final class Machine {
                         bdev.wait();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        return false;
                     }
                 }
                 if (bdev.pendingCount() == 0) {
-                    return;
+                    return false;
                 }
             }
-            bdev.completeNextInline(status);
+            if (bdev.completeNextInline(status)) {
+                return true;
+            }
+            // another interrupt took the bio between the test and the take: wait again
         }
     }
 

@@ -7,6 +7,7 @@ import dev.zwb.kernel.Step;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Design;
 import dev.zwb.writeback.Variant;
+import dev.zwb.zram.Zram;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,10 +56,17 @@ public final class Scenario {
     public final Probe probe;
     /** One sentence: what the interleaving has to do. */
     public final String story;
+    /**
+     * 0: one completion thread completes every bio, oldest first. n &gt; 0: n interrupt threads,
+     * each completing one bio (any one: the oldest held when it runs), as bios end on
+     * different CPUs; a model checker then needs no switch to stop one endio from going on with
+     * the next bio.
+     */
+    public final int irqs;
 
     private Scenario(Defect defect, Design design, int nrSlots, int nrBlocks, int batch, int bioStatus,
                      Body setup, String taskName, Body task, String envName, Body env, Probe probe,
-                     String story) {
+                     String story, int irqs) {
         this.defect = defect;
         this.design = design;
         this.nrSlots = nrSlots;
@@ -72,6 +80,13 @@ public final class Scenario {
         this.env = env;
         this.probe = probe;
         this.story = story;
+        this.irqs = irqs;
+    }
+
+    /** This scenario with {@code n} one-bio interrupt threads instead of one completion thread. */
+    Scenario withIrqs(int n) {
+        return new Scenario(defect, design, nrSlots, nrBlocks, batch, bioStatus, setup, taskName,
+                task, envName, env, probe, story, n);
     }
 
     public Variant defective() {
@@ -113,23 +128,30 @@ public final class Scenario {
         List<Throwable> died = Collections.synchronizedList(new ArrayList<>());
         Thread t = actor(taskName, () -> task.run(m), m, done, died);
         Thread e = env == null ? null : actor(envName, () -> env.run(m), m, done, died);
-        Thread c = new Thread(() -> {
-            try {
-                m.completeUntil(() -> done.get() == actors, bioStatus);
-            } catch (Throwable x) {
-                died.add(x);
-            }
-        }, "completion");
+        List<Thread> completions = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, irqs); i++) {
+            completions.add(new Thread(() -> {
+                try {
+                    if (irqs == 0) {
+                        m.completeUntil(() -> done.get() == actors, bioStatus);
+                    } else {
+                        m.completeOne(() -> done.get() == actors, bioStatus);
+                    }
+                } catch (Throwable x) {
+                    died.add(x);
+                }
+            }, irqs == 0 ? "completion" : "irq-" + (i + 1)));
+        }
         t.start();
         if (e != null) {
             e.start();
         }
-        c.start();
+        completions.forEach(Thread::start);
         join(t);
         if (e != null) {
             join(e);
         }
-        join(c);
+        completions.forEach(Scenario::join);
         if (!died.isEmpty()) {
             throw new AssertionError("an actor died: " + died.get(0), died.get(0));
         }
@@ -194,7 +216,18 @@ public final class Scenario {
                                Body setup, String taskName, Body task, String envName, Body env,
                                Probe probe, String story) {
         return new Scenario(d, design, slots, blocks, batch, status, setup, taskName, task,
-                envName, env, probe, story);
+                envName, env, probe, story, 0);
+    }
+
+    /**
+     * zram_bio_write() of an incompressible page: the slot is ZRAM_HUGE, of size class 64, so
+     * select_pp_slot(), which looks from the largest class down, finds it in the first bucket.
+     * With compressible pages (class 32) every selection walks 33 empty list heads, every one a
+     * point where Lincheck may switch threads; Lincheck tries every one-switch interleaving
+     * before any two-switch one, and several defects need two. The writeback path is the same.
+     */
+    private static void write(Machine m, int index) {
+        m.zram.zramBioWrite(index, Zram.PageKind.HUGE);
     }
 
     private static Body writeback(String args) {
@@ -205,14 +238,14 @@ public final class Scenario {
     public static List<Scenario> all() {
         List<Scenario> all = new ArrayList<>();
         all.add(of(Defect.NO_PP_RECHECK, Design.SINGLE, 2, 4, 1, 0,
-                m -> m.zram.zramBioWrite(0),
+                m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
-                "writer", m -> m.zram.zramBioWrite(0), null,
+                "writer", m -> write(m, 0), null,
                 "slot 0 is written again after the task read it and before the completion "
                         + "converts it: the conversion must re-test ZRAM_PP_SLOT"));
         all.add(of(Defect.READ_BLKIDX_UNLOCKED, Design.SINGLE, 2, 4, 1, 0,
                 m -> {
-                    m.zram.zramBioWrite(0);
+                    write(m, 0);
                     m.wb.writebackStore("page_index=0");
                 },
                 "reader", m -> m.zram.zramBioRead(0),
@@ -221,8 +254,8 @@ public final class Scenario {
                         + "before it loaded the handle, so the reader reads block 0"));
         all.add(of(Defect.NO_READ_RECHECK, Design.SINGLE, 2, 4, 1, 0,
                 m -> {
-                    m.zram.zramBioWrite(0);
-                    m.zram.zramBioWrite(1);
+                    write(m, 0);
+                    write(m, 1);
                     m.wb.writebackStore("page_index=0");
                 },
                 "reader", m -> m.zram.zramBioRead(0),
@@ -232,60 +265,62 @@ public final class Scenario {
                 }, null,
                 "the reader loaded block 1 under the lock; slot 0 is freed and slot 1 written "
                         + "back to block 1 before the read bio runs"));
-        all.add(of(Defect.LIMIT_AT_COMPLETION, Design.MULTIPAGE, 2, 4, 32, 0,
+        all.add(of(Defect.LIMIT_AT_COMPLETION, Design.MULTIPAGE, 2, 4, 2, 0,
                 m -> {
-                    m.zram.zramBioWrite(0);
-                    m.zram.zramBioWrite(1);
+                    write(m, 0);
+                    write(m, 1);
                     m.zram.writebackLimitEnableStore(true);
                     m.zram.writebackLimitStore(1);
                 },
                 "wb-task", writeback("page_indexes=0-1"),
                 null, null, null,
                 "budget 1, two pages: both limit checks pass before either completion charges"));
-        all.add(of(Defect.WRONG_PPS_CLEAR, Design.MULTIPAGE, 2, 4, 32, -5,
-                m -> m.zram.zramBioWrite(0),
+        all.add(of(Defect.WRONG_PPS_CLEAR, Design.MULTIPAGE, 2, 4, 2, -5,
+                m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 null, null, new Probe("drainRelease", "wb-task"),
                 "the write fails; the drain releases the pp-slot and clears the wrong pointer"));
-        all.add(of(Defect.REQ_POOL_UAF, Design.MULTIPAGE, 2, 4, 32, 0,
-                m -> m.zram.zramBioWrite(0),
+        all.add(of(Defect.REQ_POOL_UAF, Design.MULTIPAGE, 2, 4, 2, 0,
+                m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 null, null, null,
-                "the endio clears ALLOCATED; the drain frees the pool and returns before the "
-                        + "endio's complete()"));
-        all.add(of(Defect.WB_CTL_UAF, Design.BATCHED, 2, 4, 32, 0,
-                m -> m.zram.zramBioWrite(0),
+                "pool of two (with one, the task sleeps in the main loop until the complete()): "
+                        + "the endio clears ALLOCATED; the drain frees the pool and returns before "
+                        + "the endio's complete()"));
+        all.add(of(Defect.WB_CTL_UAF, Design.BATCHED, 2, 4, 1, 0,
+                m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 null, null, null,
                 "the endio puts the request on done_reqs; the task reaps it without the wake-up "
                         + "and frees wb_ctl before the endio's wake_up()"));
-        all.add(of(Defect.BLK_IDX_LEAK, Design.BATCHED, 2, 4, 32, 0,
-                m -> m.zram.zramBioWrite(0),
+        all.add(of(Defect.BLK_IDX_LEAK, Design.BATCHED, 2, 4, 1, 0,
+                m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 "discard", m -> m.zram.zramBioDiscard(0), null,
                 "slot 0 is freed after the task reserved a block for it; the loop ends carrying "
                         + "the block"));
-        all.add(of(Defect.EARLY_PP_RELEASE, Design.BATCHED, 2, 4, 32, 0,
-                m -> m.zram.zramBioWrite(0),
+        all.add(of(Defect.EARLY_PP_RELEASE, Design.BATCHED, 2, 4, 1, 0,
+                m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 null, null, null,
                 "an untouched slot written successfully is never marked ZRAM_WB"));
         all.add(of(Defect.PPS_NOT_OWNED, Design.BATCHED, 2, 4, 2, 0,
-                m -> m.zram.zramBioWrite(0),
+                m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 null, null, new Probe("drainWait", "wb-task"),
                 "batch of two, one slot: the pp-slot stays in its bucket and is submitted twice"));
         all.add(of(Defect.COMPLETION_REINIT, Design.BATCHED, 2, 4, 1, 0,
                 m -> {
-                    m.zram.zramBioWrite(0);
-                    m.zram.zramBioWrite(1);
+                    write(m, 0);
+                    write(m, 1);
                 },
                 "wb-task", writeback("page_indexes=0-1"),
                 null, null, new Probe("releaseCtl", "wb-task"),
-                "batch of one: the first endio drops num_inflight to 0 and stalls before "
-                        + "complete(); the late complete() ends the wait for the second bio"));
-        all.add(of(Defect.LOST_WAKEUP, Design.BATCHED, 2, 4, 32, 0,
-                m -> m.zram.zramBioWrite(0),
+                "batch of one, one interrupt thread per bio: the first endio drops num_inflight "
+                        + "to 0 and stalls before complete(); the late complete() ends the wait "
+                        + "for the second bio").withIrqs(2));
+        all.add(of(Defect.LOST_WAKEUP, Design.BATCHED, 2, 4, 1, 0,
+                m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 null, null, null,
                 "the endio wakes the task before it publishes the request; a task that tested "

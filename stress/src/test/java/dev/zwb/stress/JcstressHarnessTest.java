@@ -26,48 +26,100 @@ import static org.junit.jupiter.api.Assertions.fail;
  * expected test that (a) it ran, (b) a defective variant saw a FORBIDDEN outcome (JCStress
  * reports it FAILED), (c) a fixed variant did not.
  *
- * <p>Default: the window-aligned tests of NO_PP_RECHECK and READ_BLKIDX_UNLOCKED, which caught
- * their defect in every run measured (docs/stress.md). Tag {@code stress-long}: WbCtlUafStress
- * (caught in some runs only) and the natural races; that test asserts (a) and (c) only and
- * writes what it saw to {@code target/stress-results/jcstress/long.summary}. Mode:
- * {@code -Dzwb.jcstress.mode=sanity} (default) or {@code quick}.
+ * <p>Default: the window-aligned tests ({@code Defective} / {@code Fixed}) of the five races
+ * JCStress covers; each caught its defect in every run measured (docs/stress.md). Tag
+ * {@code stress-long}: the natural races (no hold), where only (a) and (c) are asserted, and
+ * the detection-rate run: every test, {@code -Dzwb.jcstress.runs=N} times (default 20), which
+ * asserts (a) and (c) in every run and (b) in every run for the aligned tests (the claim that
+ * puts them in the default set), and writes {@code target/stress-results/jcstress/rates.tsv}.
+ * Mode: {@code -Dzwb.jcstress.mode=sanity} (default) or {@code quick}.
  */
 class JcstressHarnessTest {
 
     static final String MODE = System.getProperty("zwb.jcstress.mode", "sanity");
+    static final int RUNS = Integer.getInteger("zwb.jcstress.runs", 20);
     static final Path WORK = Path.of("target", "jcstress-work").toAbsolutePath();
     static final Path OUT = Path.of("target", "stress-results", "jcstress").toAbsolutePath();
     static final String PKG = "dev.zwb.stress.jcstress.";
 
-    /** The default set: test class → whether it must see a FORBIDDEN outcome. */
+    /** The five JCStress races, one class each. */
+    static final List<String> RACES = List.of("NoPpRecheckStress", "ReadFreeStress",
+            "WbCtlUafStress", "ReqPoolUafStress", "CompletionReinitStress");
+
+    /** The default set: test → whether it is a defective variant (must see FORBIDDEN). */
     static final Map<String, Boolean> ALIGNED = new LinkedHashMap<>();
     static final Map<String, Boolean> NATURAL = new LinkedHashMap<>();
 
     static {
-        for (String t : List.of("NoPpRecheckStress", "ReadFreeStress")) {
+        for (String t : RACES) {
             ALIGNED.put(t + ".Defective", true);
             ALIGNED.put(t + ".Fixed", false);
-        }
-        // caught only in some runs (docs/stress.md): the long set, where only the fix is asserted
-        NATURAL.put("WbCtlUafStress.Defective", true);
-        NATURAL.put("WbCtlUafStress.Fixed", false);
-        for (String t : List.of("NoPpRecheckStress", "WbCtlUafStress", "ReadFreeStress")) {
             NATURAL.put(t + ".DefectiveNatural", true);
             NATURAL.put(t + ".FixedNatural", false);
         }
     }
 
+    static final String ALIGNED_REGEX = ".*Stress\\.(Defective|Fixed)$";
+    static final String NATURAL_REGEX = ".*Stress\\.(DefectiveNatural|FixedNatural)$";
+
     @Test
     void alignedWindowsCatchEveryDefectAndNeverFailTheFix() throws Exception {
-        Map<String, String> verdicts = run("aligned", ".*(NoPpRecheckStress|ReadFreeStress)\\.(Defective|Fixed)$");
-        check(ALIGNED, verdicts, true);
+        Report r = run("aligned", ALIGNED_REGEX);
+        check(ALIGNED, r.verdicts, true);
     }
 
     @Test
     @Tag("stress-long")
-    void longSetRunsAndNeverFailsTheFix() throws Exception {
-        Map<String, String> verdicts = run("long", ".*(WbCtlUafStress\\.(Defective|Fixed)|Stress\\.(DefectiveNatural|FixedNatural))$");
-        check(NATURAL, verdicts, false);
+    void naturalRacesRunAndNeverFailTheFix() throws Exception {
+        Report r = run("natural", NATURAL_REGEX);
+        check(NATURAL, r.verdicts, false);
+    }
+
+    /**
+     * Every test, {@link #RUNS} times: per test the runs in which it saw a FORBIDDEN outcome and
+     * its FORBIDDEN / total samples over all runs, to {@code rates.tsv}.
+     */
+    @Test
+    @Tag("stress-long")
+    void detectionRatesOverRepeatedRuns() throws Exception {
+        Map<String, Boolean> all = new LinkedHashMap<>(ALIGNED);
+        all.putAll(NATURAL);
+        Map<String, int[]> tally = new LinkedHashMap<>();
+        all.keySet().forEach(t -> tally.put(t, new int[4])); // ran, failed, forbidden, samples
+        List<String> problems = new ArrayList<>();
+        double secs = 0;
+        for (int i = 1; i <= RUNS; i++) {
+            Report r = run("rates-" + i, ".*Stress\\.(Defective|Fixed|DefectiveNatural|FixedNatural)$");
+            secs += r.seconds;
+            for (Map.Entry<String, Boolean> e : all.entrySet()) {
+                String v = r.verdicts.get(PKG + e.getKey());
+                int[] t = tally.get(e.getKey());
+                if (v == null) {
+                    problems.add("run " + i + ": " + e.getKey() + " did not run");
+                    continue;
+                }
+                t[0]++;
+                t[1] += v.equals("FAILED") ? 1 : 0;
+                int[] samples = r.samples.getOrDefault(PKG + e.getKey(), new int[2]);
+                t[2] += samples[0];
+                t[3] += samples[1];
+                boolean defective = e.getValue();
+                if (!defective && !v.equals("OK")) {
+                    problems.add("run " + i + ": the fixed variant " + e.getKey() + " is " + v);
+                }
+                if (defective && ALIGNED.containsKey(e.getKey()) && !v.equals("FAILED")) {
+                    problems.add("run " + i + ": the aligned " + e.getKey() + " missed its defect ("
+                            + v + "): it does not belong in the default set");
+                }
+            }
+        }
+        StringBuilder tsv = new StringBuilder(String.format(
+                "# %d runs of jcstress -m %s -c 2 -f 1, %.0f s in all%n"
+                        + "test\truns\truns with FORBIDDEN\tFORBIDDEN samples\tsamples%n", RUNS, MODE, secs));
+        tally.forEach((t, c) -> tsv.append(String.format("%s\t%d\t%d\t%d\t%d%n", t, c[0], c[1], c[2], c[3])));
+        Files.writeString(OUT.resolve("rates.tsv"), tsv.toString());
+        System.out.print(tsv);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
     private static void check(Map<String, Boolean> expected, Map<String, String> verdicts,
@@ -86,8 +138,12 @@ class JcstressHarnessTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems) + "\nverdicts: " + verdicts);
     }
 
-    /** Runs JCStress on the tests matching {@code regex}; returns test → OK / FAILED / ERROR. */
-    static Map<String, String> run(String name, String regex) throws IOException, InterruptedException {
+    /** One JCStress run: test → OK / FAILED / ERROR, test → {FORBIDDEN samples, samples}. */
+    record Report(Map<String, String> verdicts, Map<String, int[]> samples, double seconds) {
+    }
+
+    /** Runs JCStress on the tests matching {@code regex}. */
+    static Report run(String name, String regex) throws IOException, InterruptedException {
         Files.createDirectories(WORK);
         Files.createDirectories(OUT);
         String cp = System.getProperty("java.class.path");
@@ -117,7 +173,38 @@ class JcstressHarnessTest {
         boolean anyFailed = verdicts.containsValue("FAILED");
         assertEquals(anyFailed ? 1 : 0, p.exitValue() == 0 ? 0 : 1,
                 "exit code and report disagree; see " + log);
-        return verdicts;
+        return new Report(verdicts, samples(out), secs);
+    }
+
+    /**
+     * Per test, the sample rows ({@code   1, 0   2   50.00%   Forbidden  desc}) of its "Results
+     * across all configurations" table in the report's final {@code RUN RESULTS} section.
+     */
+    static Map<String, int[]> samples(String out) {
+        int from = out.lastIndexOf("RUN RESULTS:");
+        if (from < 0) {
+            return Map.of();
+        }
+        Map<String, int[]> samples = new LinkedHashMap<>();
+        Pattern verdict = Pattern.compile("\\[(OK|FAILED|ERROR)\\]\\s+(dev\\.zwb\\.\\S+)");
+        Pattern row = Pattern.compile("^\\s+\\S.*?\\s+(\\d+)\\s+[\\d.]+%\\s+(Acceptable|Interesting|Forbidden)\\b");
+        int[] current = null;
+        for (String line : out.substring(from).split("\n")) {
+            Matcher v = verdict.matcher(line);
+            if (v.find()) {
+                current = samples.computeIfAbsent(v.group(2), k -> new int[2]);
+                continue;
+            }
+            Matcher r = row.matcher(line);
+            if (current != null && r.find()) {
+                int n = Integer.parseInt(r.group(1));
+                current[1] += n;
+                if (r.group(2).equals("Forbidden")) {
+                    current[0] += n;
+                }
+            }
+        }
+        return samples;
     }
 
     /**

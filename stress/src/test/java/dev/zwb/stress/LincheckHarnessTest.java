@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the same scenario must pass every interleaving explored.
  *
  * <p>Each run's failure report (the interleaving) is written to
- * {@code target/stress-results/lincheck/DEFECT.txt}, and the time to it to
+ * {@code target/stress-results/lincheck/DEFECT.txt}, its digest (the lines docs/stress.md
+ * shows, see {@link LincheckTraceDigest}) to {@code DEFECT.digest.txt}, and the time to it to
  * {@code target/stress-results/lincheck/times.tsv}.
  *
  * <p>Settings. {@code runConcurrentTest(int, Runnable)} has no way to pass settings, and its
@@ -42,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 1000 and a switch after 200 iterations. Pinned to 3.7; revisit on an upgrade.
  *
  * <p>Budgets: {@code -Dzwb.lincheck.defective=N} (default 1500) invocations at most to find the
- * failure, {@code -Dzwb.lincheck.fixed=N} (default 5; the stress-long runs use more) invocations that must all pass.
+ * failure, {@code -Dzwb.lincheck.fixed=N} (default 5; the stress-long profile 50) invocations
+ * that must all pass. {@code -Dzwb.defects=A,B}: only these scenarios.
  */
 class LincheckHarnessTest {
 
@@ -66,19 +68,45 @@ class LincheckHarnessTest {
         });
     }
 
-    // The default run holds the scenarios whose failing interleaving came in under 10 s here;
-    // the rest (up to minutes each) are tagged stress-long. See docs/stress.md for the times.
-
-    /** The scenarios whose failing interleaving came in under 10 s here (the default run). */
+    /**
+     * The defective variants the default run searches: those whose failing interleaving came in
+     * under 20 s here. The rest (30 s to 6 min each; their defects are caught in the default
+     * run by JCStress) are tagged stress-long. Every fixed variant runs in the default run.
+     * See docs/stress.md for the times.
+     */
     static final Set<Defect> FAST = EnumSet.of(Defect.NO_PP_RECHECK, Defect.READ_BLKIDX_UNLOCKED,
-            Defect.LIMIT_AT_COMPLETION, Defect.EARLY_PP_RELEASE, Defect.PPS_NOT_OWNED);
+            Defect.NO_READ_RECHECK, Defect.LIMIT_AT_COMPLETION, Defect.WRONG_PPS_CLEAR,
+            Defect.BLK_IDX_LEAK, Defect.EARLY_PP_RELEASE, Defect.PPS_NOT_OWNED);
+
+    /** {@code -Dzwb.defects=A,B}: only these scenarios (default: all). */
+    static final Set<Defect> SELECTED = selected(System.getProperty("zwb.defects", ""));
+
+    static Set<Defect> selected(String list) {
+        if (list.isBlank()) {
+            return EnumSet.allOf(Defect.class);
+        }
+        Set<Defect> out = EnumSet.noneOf(Defect.class);
+        for (String name : list.split(",")) {
+            try {
+                out.add(Defect.valueOf(name.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-Dzwb.defects: unknown defect '" + name.trim()
+                        + "'; accepted: " + java.util.Arrays.toString(Defect.values()), e);
+            }
+        }
+        return out;
+    }
+
+    static Stream<Defect> all() {
+        return EnumSet.allOf(Defect.class).stream().filter(SELECTED::contains);
+    }
 
     static Stream<Defect> fast() {
-        return FAST.stream();
+        return FAST.stream().filter(SELECTED::contains);
     }
 
     static Stream<Defect> slow() {
-        return EnumSet.complementOf(EnumSet.copyOf(FAST)).stream();
+        return EnumSet.complementOf(EnumSet.copyOf(FAST)).stream().filter(SELECTED::contains);
     }
 
     @ParameterizedTest(name = "{0}: the defective variant fails, naming its invariant")
@@ -95,15 +123,8 @@ class LincheckHarnessTest {
     }
 
     @ParameterizedTest(name = "{0}: the fixed variant passes")
-    @MethodSource("fast")
+    @MethodSource("all")
     void fixedPasses(Defect d) throws IOException {
-        fixed(d);
-    }
-
-    @ParameterizedTest(name = "{0}: the fixed variant passes (slow)")
-    @MethodSource("slow")
-    @Tag("stress-long")
-    void fixedPassesSlow(Defect d) throws IOException {
         fixed(d);
     }
 
@@ -124,6 +145,7 @@ class LincheckHarnessTest {
                 "the failure must be Lincheck's report, not an error of the harness: " + caught);
         String msg = String.valueOf(caught.getMessage());
         Files.writeString(OUT.resolve(d + ".txt"), msg, StandardCharsets.UTF_8);
+        Files.writeString(OUT.resolve(d + ".digest.txt"), LincheckTraceDigest.digest(msg), StandardCharsets.UTF_8);
         Files.writeString(OUT.resolve("times.tsv"),
                 String.format("%s\tdefective\t%.1f%n", d, secs), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);

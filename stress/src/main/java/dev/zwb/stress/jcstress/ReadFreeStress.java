@@ -29,7 +29,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * anything else (block 0's junk), 3 a failed read.
  *
  * <p>{@code Defective} / {@code Fixed}: actor 2 starts once the reader has passed
- * {@code readLock}, and the reader is held (50 µs at most, or until the discard is done) at the
+ * {@code readLock}, and the reader is held (1 ms at most, or until the discard is done) at the
  * first label after its unlock ({@code readHandleUnlocked} before 6/6, {@code readBio} after):
  * a preemption right after the unlock. {@code ...Natural}: no hooks.
  *
@@ -62,7 +62,7 @@ public final class ReadFreeStress {
                     if (label.equals("readLock")) {
                         readerLocked = true;
                     } else if (label.equals("readHandleUnlocked") || label.equals("readBio")) {
-                        Window.spinUntil(() -> discardDone, 50_000);
+                        Window.spinUntil(() -> discardDone, Window.HOLD_NANOS);
                     }
                 });
             } else {

@@ -12,6 +12,17 @@ import dev.zwb.kernel.Step;
  */
 final class Window {
 
+    /**
+     * The longest a hold lasts: 1 ms, about a scheduler tick, the length of a preemption (or of
+     * an interrupt that runs long) on a loaded CPU. A hold whose condition never comes (the
+     * other side is asleep, waiting for the held one) costs this much per sample and decides
+     * nothing.
+     */
+    static final long HOLD_NANOS = 1_000_000L;
+
+    /** How long a device actor waits for the bio it is to complete (the task failed: 1 s). */
+    static final long START_NANOS = 1_000_000_000L;
+
     private Window() {
     }
 
