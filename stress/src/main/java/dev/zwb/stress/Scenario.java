@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One harness scenario per defect switch: a design, a machine size, a sequential setup, and the
  * concurrent part: the writeback task (or, for the read-path switches, the reader), at most one
- * environment actor, and the bio completion. After every thread has finished, the state
- * invariants are checked; a scenario may also name a {@link Probe}: a spec label at which the
+ * environment actor, and the bio completion (one thread, or one interrupt thread per bio). After
+ * every thread has finished, the state invariants are checked; a scenario may also name a
+ * {@link Probe}: a spec label at which the
  * thread that reaches it checks one invariant, for states that the end state no longer shows (a
  * dangling pointer in a pool that is freed by the end, data marked written before it is on disk).
  *

@@ -31,13 +31,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code stress-long}: the natural races (no hold), where only (a) and (c) are asserted, and
  * the detection-rate run: every test, {@code -Dzwb.jcstress.runs=N} times (default 20), which
  * asserts (a) and (c) in every run and (b) in every run for the aligned tests (the claim that
- * puts them in the default set), and writes {@code target/stress-results/jcstress/rates.tsv}.
+ * puts them in the default set), and writes {@code target/stress-results/jcstress/rates-all.tsv};
+ * with {@code -Dzwb.jcstress.variants=fixed} only the fixed variants run ({@code rates-fixed.tsv}).
  * Mode: {@code -Dzwb.jcstress.mode=sanity} (default) or {@code quick}.
  */
 class JcstressHarnessTest {
 
     static final String MODE = System.getProperty("zwb.jcstress.mode", "sanity");
     static final int RUNS = Integer.getInteger("zwb.jcstress.runs", 20);
+    /** The variants the rate run includes: {@code all} (default) or {@code fixed} (the fixes only). */
+    static final String RATE_VARIANTS = System.getProperty("zwb.jcstress.variants", "all");
     static final Path WORK = Path.of("target", "jcstress-work").toAbsolutePath();
     static final Path OUT = Path.of("target", "stress-results", "jcstress").toAbsolutePath();
     static final String PKG = "dev.zwb.stress.jcstress.";
@@ -77,19 +80,29 @@ class JcstressHarnessTest {
 
     /**
      * Every test, {@link #RUNS} times: per test the runs in which it saw a FORBIDDEN outcome and
-     * its FORBIDDEN / total samples over all runs, to {@code rates.tsv}.
+     * its FORBIDDEN / total samples over all runs, to {@code rates-VARIANTS.tsv}.
      */
     @Test
     @Tag("stress-long")
     void detectionRatesOverRepeatedRuns() throws Exception {
         Map<String, Boolean> all = new LinkedHashMap<>(ALIGNED);
         all.putAll(NATURAL);
+        String regex;
+        switch (RATE_VARIANTS) {
+            case "all" -> regex = ".*Stress\\.(Defective|Fixed|DefectiveNatural|FixedNatural)$";
+            case "fixed" -> {
+                all.values().removeIf(defective -> defective);
+                regex = ".*Stress\\.(Fixed|FixedNatural)$";
+            }
+            default -> throw new IllegalArgumentException("-Dzwb.jcstress.variants: '" + RATE_VARIANTS
+                    + "' is not one of: all, fixed");
+        }
         Map<String, int[]> tally = new LinkedHashMap<>();
         all.keySet().forEach(t -> tally.put(t, new int[4])); // ran, failed, forbidden, samples
         List<String> problems = new ArrayList<>();
         double secs = 0;
         for (int i = 1; i <= RUNS; i++) {
-            Report r = run("rates-" + i, ".*Stress\\.(Defective|Fixed|DefectiveNatural|FixedNatural)$");
+            Report r = run("rates-" + i, regex);
             secs += r.seconds;
             for (Map.Entry<String, Boolean> e : all.entrySet()) {
                 String v = r.verdicts.get(PKG + e.getKey());
@@ -117,7 +130,7 @@ class JcstressHarnessTest {
                 "# %d runs of jcstress -m %s -c 2 -f 1, %.0f s in all%n"
                         + "test\truns\truns with FORBIDDEN\tFORBIDDEN samples\tsamples%n", RUNS, MODE, secs));
         tally.forEach((t, c) -> tsv.append(String.format("%s\t%d\t%d\t%d\t%d%n", t, c[0], c[1], c[2], c[3])));
-        Files.writeString(OUT.resolve("rates.tsv"), tsv.toString());
+        Files.writeString(OUT.resolve("rates-" + RATE_VARIANTS + ".tsv"), tsv.toString());
         System.out.print(tsv);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }

@@ -42,13 +42,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code $lincheck} suffix), is used with: no analysis of the JDK's own code, a loop bound of
  * 1000 and a switch after 200 iterations. Pinned to 3.7; revisit on an upgrade.
  *
- * <p>Budgets: {@code -Dzwb.lincheck.defective=N} (default 1500) invocations at most to find the
+ * <p>Budgets: {@code -Dzwb.lincheck.defective=N} (default 5000) invocations at most to find the
  * failure, {@code -Dzwb.lincheck.fixed=N} (default 5; the stress-long profile 50) invocations
  * that must all pass. {@code -Dzwb.defects=A,B}: only these scenarios.
  */
 class LincheckHarnessTest {
 
-    static final int DEFECTIVE_INVOCATIONS = Integer.getInteger("zwb.lincheck.defective", 1500);
+    static final int DEFECTIVE_INVOCATIONS = Integer.getInteger("zwb.lincheck.defective", 5000);
     static final int FIXED_INVOCATIONS = Integer.getInteger("zwb.lincheck.fixed", 5);
     static final LincheckSettings SETTINGS = new LincheckSettings(false, 200, 1000, 20);
     static final Path OUT = Path.of("target", "stress-results", "lincheck");
@@ -136,6 +136,11 @@ class LincheckHarnessTest {
             lincheck(s, s.defective(), DEFECTIVE_INVOCATIONS);
         } catch (AssertionError e) {
             caught = e;
+        } catch (IndexOutOfBoundsException e) {
+            // Lincheck 3.7 found a failure, replayed it to collect the trace, and its trace
+            // builder failed (TraceNodes.traceToTree): seen once for COMPLETION_REINIT
+            fail(d + ": Lincheck found a failing interleaving but crashed while rendering its "
+                    + "report, so the invariant cannot be checked: " + e, e);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (caught == null) {

@@ -2,24 +2,33 @@ package dev.zwb.stress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cuts a Lincheck failure report down to the lines a reader of docs/stress.md follows: the
- * first interleaving table (not the "Detailed trace"), one line per event as {@code thread
- * event}, keeping the spec labels ({@code at("…")}), the switches, and the calls that change
- * shared state or lifetime (locks, bit and flag operations, completions and waits, frees and
- * touches of memory); for the main thread only its switches and the final assertion.
+ * Cuts a Lincheck failure report down to the lines a reader of docs/stress.md follows. It reads
+ * the report's "Detailed trace" table (every event, with the thread that ran it) and keeps, one
+ * line per event as {@code thread event}: the spec labels ({@code at("…")}, once per step), the
+ * thread switches, and the calls that change what the invariants are about (slot locks, flags
+ * set, handles, completions, waits and wake-ups, in-flight counts, frees and submissions;
+ * not the flag clears of a page free, nor the list heads under a list_del), without
+ * Lincheck's {@code at File.java:line} suffix; for the main thread only its switches and the
+ * final assertion.
  */
 final class LincheckTraceDigest {
 
-    private static final Pattern KEEP = Pattern.compile(
-            "at\\(\"|switch|touch\\(|Bitops\\.|kfree|leaveFrame|[cC]omplete|[wW]ait|wakeUp|Lock\\(|Unlock\\("
-                    + "|SetFlag|ClearFlag|SetHandle|FreePage|atomic|writebackStore|zramBio|hung|AssertionError");
-    /** Bookkeeping of the harness and the model that matches KEEP but says nothing. */
-    private static final Pattern DROP = Pattern.compile("^loop\\(|^<iteration|^completed |^waited |^submitted "
-            + "|hungTaskTimeout|kernel\\.sleeps|enableWait|owner\\.name|wake\\.await|Sched\\.sleepUntil"
-            + "|^waitForCompletion\\(\\)|owner\\.touch\\(\"wait");
+    private static final Pattern LABEL = Pattern.compile("^(?:[\\w.]+\\.)?at\\(\"(\\w+)\"\\)");
+    private static final Pattern KEEP = Pattern.compile("^switch|kfree\\(\\)|leaveFrame\\(\\)|done\\.complete\\(\\)"
+            + "|doneWait\\.wakeUp\\(\\)|waitForCompletionIo\\(\\)|waitEvent\\(|zramSetFlag|zramClearFlag"
+            + "|zramSetHandle|zramFreePage|atomicDecReturn|atomicInc\\(|numInflight\\.atomicRead|submitBio"
+            + "|chargeWbLimit|releasePpSlot|zramSlotLock|zramSlotUnlock|writebackStore|zramBio(Read|Write|Discard)"
+            + "|completeNextInline|Bitops\\.(set|clear)Bit\\(|listAdd|listDel|freeBlockBdev|zramReleaseBdevBlock"
+            + "|allocBlockBdev|zramReserveBdevBlock|AssertionError");
+    /** The twin's own bookkeeping that matches KEEP but says nothing about the race. */
+    private static final Pattern DROP = Pattern.compile("LAST_LABEL|hungTaskTimeout|^ListHead\\."
+            + "|zramClearFlag|^zram\\.table\\.zramSlot(Un)?[lL]ock|zramSetHandle\\(\\d+, 0\\)");
+    /** Lincheck's source position after an event. */
+    private static final Pattern WHERE = Pattern.compile(" at [\\w.$]+\\([\\w.]+:\\d+\\)$");
 
     private LincheckTraceDigest() {
     }
@@ -28,7 +37,7 @@ final class LincheckTraceDigest {
         String[] lines = report.split("\n");
         int from = -1;
         for (int i = 0; i < lines.length; i++) {
-            if (lines[i].startsWith("The following interleaving")) {
+            if (lines[i].startsWith("Detailed trace:")) {
                 from = i + 1;
                 break;
             }
@@ -58,20 +67,33 @@ final class LincheckTraceDigest {
                 continue;
             }
             for (int c = 1; c < cells.length - 1 && c <= names.size(); c++) {
-                String event = cells[c].trim();
-                if (event.isEmpty() || !KEEP.matcher(event).find() || DROP.matcher(event).find()) {
-                    continue;
-                }
+                String event = WHERE.matcher(cells[c].trim()).replaceFirst("");
                 String thread = names.get(c - 1);
-                if (thread.equals("Main Thread") && !event.contains("switch") && !event.contains("AssertionError")) {
+                String kept = keep(thread, event);
+                if (kept == null) {
                     continue;
                 }
-                String row = String.format("%-12s %s", thread, event);
+                String row = String.format("%-12s %s", thread, kept);
                 if (out.isEmpty() || !out.get(out.size() - 1).equals(row)) {
                     out.add(row);
                 }
             }
         }
         return String.join("\n", out) + "\n";
+    }
+
+    /** The line to show for {@code event}, or null. */
+    private static String keep(String thread, String event) {
+        if (event.isEmpty()) {
+            return null;
+        }
+        if (thread.equals("Main Thread")) {
+            return event.startsWith("switch") || event.contains("AssertionError") ? event : null;
+        }
+        Matcher label = LABEL.matcher(event);
+        if (label.find()) {
+            return "at(\"" + label.group(1) + "\")";
+        }
+        return KEEP.matcher(event).find() && !DROP.matcher(event).find() ? event : null;
     }
 }

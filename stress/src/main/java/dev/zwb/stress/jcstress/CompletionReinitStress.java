@@ -39,7 +39,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * longer than 1 ms). The fix must hold under the same holds. {@code DefectiveNatural} /
  * {@code FixedNatural}: no hold.
  *
- * <p>Observed on this machine (2 CPUs, JDK 17.0.15, -m sanity): see docs/stress.md, "JCStress".
+ * <p>Observed on this machine (2 CPUs, JDK 17.0.15, {@code -m sanity -c 2 -f 1}, 20 runs, 2026-11-25):
+ * Defective saw the FORBIDDEN {@code 1, 0} in 20 of 20 runs (1154 of 2240 samples);
+ * DefectiveNatural in 0 of 20 runs (0 of 2260 samples); Fixed and FixedNatural never (0 of 20
+ * runs each; 0 of 50 with the fixed-only runs).
  */
 public final class CompletionReinitStress {
 

@@ -37,9 +37,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * both holds the window is as wide as the two preemptions; the fix must hold under exactly the
  * same holds. {@code DefectiveNatural} / {@code FixedNatural}: no hold.
  *
- * <p>Observed on this machine (2 CPUs, JDK 17.0.15, -m sanity): see docs/stress.md, "JCStress"
- * (detection over repeated runs); the numbers are kept there, one place, and refreshed from
- * {@code target/stress-results/jcstress/rates.tsv}.
+ * <p>Observed on this machine (2 CPUs, JDK 17.0.15, {@code -m sanity -c 2 -f 1}, 20 runs, 2026-11-25):
+ * Defective saw the FORBIDDEN {@code 1, 0} in 20 of 20 runs (1153 of 2240 samples);
+ * DefectiveNatural in 0 of 20 runs (0 of 2244 samples): the bare window was never hit here;
+ * Fixed and FixedNatural never (0 of 20 runs each; 0 of 50 with the fixed-only runs).
  */
 public final class ReqPoolUafStress {
 
