@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code target/stress-results/lincheck/times.tsv}.
  *
  * <p>Settings. {@code runConcurrentTest(int, Runnable)} has no way to pass settings, and its
- * defaults (loop bound 50, a forced switch every 10 loop iterations) take the pp-ctl's 64-bucket
+ * defaults (loop bound 50, a forced switch every 10 loop iterations) take the pp-ctl's 65-bucket
  * loops for livelocks ("Concurrent test has hung"). Lincheck 3.7's own entry point with settings,
  * {@code runConcurrentTestInternal} (Kotlin {@code internal}, so its JVM name carries the
  * {@code $lincheck} suffix), is used with: no analysis of the JDK's own code, a loop bound of
