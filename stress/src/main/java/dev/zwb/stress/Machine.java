@@ -5,8 +5,8 @@ import dev.zwb.check.Invariant;
 import dev.zwb.check.Invariants;
 import dev.zwb.check.Violation;
 import dev.zwb.kernel.Kernel;
-import dev.zwb.kernel.Step;
 import dev.zwb.writeback.Batched;
+import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.MultiPage;
 import dev.zwb.writeback.SinglePage;
 import dev.zwb.writeback.Variant;
@@ -14,7 +14,6 @@ import dev.zwb.writeback.Writeback;
 import dev.zwb.zram.Zram;
 
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,13 +31,11 @@ public final class Machine {
     public final Zram zram;
     public final Writeback wb;
 
-    /** {@code nrSlots} slots, {@code nrBlocks} held device blocks, {@code batch} requests. */
+    /**
+     * {@code nrSlots} slots, {@code nrBlocks} held device blocks, {@code batch} requests (the
+     * multipage pool, or batched's wb_batch_size; single has none).
+     */
     public Machine(Variant variant, int nrSlots, int nrBlocks, int batch) {
-        this(variant, nrSlots, nrBlocks, batch, Step.NONE);
-    }
-
-    public Machine(Variant variant, int nrSlots, int nrBlocks, int batch, Step step) {
-        kernel.setStep(step);
         bdev = BackingDevice.held(nrBlocks);
         zram = new Zram(kernel, nrSlots, bdev);
         wb = switch (variant.design()) {
@@ -103,7 +100,9 @@ public final class Machine {
         return Invariants.check(zram, wb);
     }
 
-    public Set<Invariant> broken() {
-        return Invariants.broken(violations());
+    /** The violations, now, of the invariant {@code defect} breaks ({@link Defect#breaks()}). */
+    public List<Violation> violationsOf(Defect defect) {
+        Invariant inv = Invariant.valueOf(defect.breaks());
+        return violations().stream().filter(v -> v.invariant() == inv).toList();
     }
 }

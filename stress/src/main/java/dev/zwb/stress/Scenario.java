@@ -1,7 +1,5 @@
 package dev.zwb.stress;
 
-import dev.zwb.check.Invariant;
-import dev.zwb.check.Invariants;
 import dev.zwb.check.Violation;
 import dev.zwb.kernel.Step;
 import dev.zwb.writeback.Defect;
@@ -120,7 +118,7 @@ public final class Scenario {
             m.kernel.setStep(label -> {
                 if (label.equals(probe.label()) && Thread.currentThread().getName().equals(probe.thread())) {
                     probes.incrementAndGet();
-                    probed.addAll(check(m, Invariant.valueOf(defect.breaks())));
+                    probed.addAll(m.violationsOf(defect));
                 }
             });
         }
@@ -161,7 +159,7 @@ public final class Scenario {
                     + probe.thread() + " (did the model rename its labels?)");
         }
         List<Violation> all = new ArrayList<>(probed);
-        all.addAll(Invariants.check(m.zram, m.wb));
+        all.addAll(m.violations());
         return all;
     }
 
@@ -204,11 +202,6 @@ public final class Scenario {
             // drain
         }
         m.kernel.setStep(Step.NONE);
-    }
-
-    /** The violations of one invariant now. */
-    public static List<Violation> check(Machine m, Invariant inv) {
-        return Invariants.check(m.zram, m.wb).stream().filter(v -> v.invariant() == inv).toList();
     }
 
     // ---- the catalogue ------------------------------------------------------------------------

@@ -87,12 +87,7 @@ class LincheckHarnessTest {
         }
         Set<Defect> out = EnumSet.noneOf(Defect.class);
         for (String name : list.split(",")) {
-            try {
-                out.add(Defect.valueOf(name.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("-Dzwb.defects: unknown defect '" + name.trim()
-                        + "'; accepted: " + java.util.Arrays.toString(Defect.values()), e);
-            }
+            out.add(Defect.parse(name.trim())); // an unknown name: one line naming the accepted ones
         }
         return out;
     }
@@ -144,7 +139,8 @@ class LincheckHarnessTest {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (caught == null) {
-            fail(d + ": no failing interleaving in " + DEFECTIVE_INVOCATIONS + " invocations");
+            fail(d + ": no failing interleaving in " + DEFECTIVE_INVOCATIONS + " invocations; the "
+                    + "scenario needs this: " + s.story);
         }
         assertEquals("org.jetbrains.lincheck.LincheckAssertionError", caught.getClass().getName(),
                 "the failure must be Lincheck's report, not an error of the harness: " + caught);
@@ -161,7 +157,8 @@ class LincheckHarnessTest {
         }
         assertTrue(msg.contains("= Concurrent test failed ="), d + ": " + firstLines(msg));
         // The report must name the invariant; PPS_NOT_OWNED's first failing interleaving may show
-        // only the use-after-free half of its group (the double complete()), so the group counts.
+        // only the use-after-free half of its group (the second reaping reads the pp-slot the
+        // first one freed), so the group counts.
         String group = dev.zwb.check.Invariant.valueOf(d.breaks()).group();
         assertTrue(msg.contains(d.breaks()) || (d == Defect.PPS_NOT_OWNED && msg.contains(group + "/")),
                 d + " must break " + d.breaks() + ": " + firstLines(msg));

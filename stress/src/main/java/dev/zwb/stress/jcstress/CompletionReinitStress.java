@@ -1,8 +1,6 @@
 package dev.zwb.stress.jcstress;
 
-import dev.zwb.check.Invariant;
 import dev.zwb.stress.Machine;
-import dev.zwb.stress.Scenario;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Design;
 import dev.zwb.writeback.Variant;
@@ -49,24 +47,20 @@ public final class CompletionReinitStress {
     private CompletionReinitStress() {
     }
 
-    abstract static class Base {
-        final Machine m;
+    abstract static class Base extends TaskAndDevice {
         final boolean aligned;
         volatile boolean endioAtLastStep;
         volatile int taskWaits;
-        volatile boolean taskDone;
         volatile boolean stale;
-        volatile int ret = Integer.MIN_VALUE;
 
         Base(Variant v, boolean aligned) {
-            m = new Machine(v, 2, 4, 1);
+            super(new Machine(v, 2, 4, 1), "page_indexes=0-1");
             m.zram.zramBioWrite(0);
             m.zram.zramBioWrite(1);
             this.aligned = aligned;
             m.kernel.setStep(label -> {
                 switch (label) {
-                    case "releaseCtl" -> stale = !Scenario.check(m,
-                            Invariant.valueOf(Defect.COMPLETION_REINIT.breaks())).isEmpty();
+                    case "releaseCtl" -> stale = !m.violationsOf(Defect.COMPLETION_REINIT).isEmpty();
                     case "waitDone" -> {
                         if (aligned && taskWaits == 0) {
                             Window.spinUntil(() -> endioAtLastStep, Window.HOLD_NANOS);
@@ -85,19 +79,14 @@ public final class CompletionReinitStress {
             });
         }
 
-        void task() {
-            ret = m.wb.writebackStore("page_indexes=0-1");
-            taskDone = true;
-        }
-
         void device() {
-            Window.spinUntil(() -> m.bdev.pendingCount() > 0 || taskDone, Window.START_NANOS);
-            m.bdev.completeNextInline(0);
-            Window.spinUntil(() -> m.bdev.pendingCount() > 0 || taskDone, Window.START_NANOS);
+            completeNextBio();
             if (aligned) {
+                // bio 2: the disk takes its time (until the task has returned, 1 ms at most)
+                Window.spinUntil(() -> m.bdev.pendingCount() > 0 || taskDone, Window.START_NANOS);
                 Window.spinUntil(() -> taskDone, Window.HOLD_NANOS);
             }
-            m.bdev.completeNextInline(0);
+            completeNextBio();
         }
 
         void arbiter(II_Result r) {

@@ -1,9 +1,7 @@
 package dev.zwb.stress.jcstress;
 
-import dev.zwb.check.Invariant;
 import dev.zwb.kernel.Step;
 import dev.zwb.stress.Machine;
-import dev.zwb.stress.Scenario;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Design;
 import dev.zwb.writeback.Variant;
@@ -82,7 +80,7 @@ public final class NoPpRecheckStress {
 
         void arbiter(II_Result r) {
             r.r1 = m.zram.table.zramTestFlag(0, ZramTable.ZRAM_WB) ? 1 : 0;
-            r.r2 = Scenario.check(m, Invariant.NoLostOrStaleData).isEmpty() ? 0 : 1;
+            r.r2 = m.violationsOf(Defect.NO_PP_RECHECK).isEmpty() ? 0 : 1;
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.zwb.stress.jcstress;
 
-import dev.zwb.check.Invariant;
 import dev.zwb.kernel.Content;
 import dev.zwb.stress.Machine;
-import dev.zwb.stress.Scenario;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Design;
 import dev.zwb.writeback.Variant;
@@ -88,7 +86,7 @@ public final class ReadFreeStress {
         }
 
         void arbiter(II_Result r) {
-            r.r1 = Scenario.check(m, Invariant.valueOf(Defect.READ_BLKIDX_UNLOCKED.breaks())).isEmpty() ? 0 : 1;
+            r.r1 = m.violationsOf(Defect.READ_BLKIDX_UNLOCKED).isEmpty() ? 0 : 1;
             Content c = got;
             r.r2 = c == null ? 3 : c.equals(Content.ZERO) ? 0 : c.equals(new Content(0, 1)) ? 1 : 2;
         }

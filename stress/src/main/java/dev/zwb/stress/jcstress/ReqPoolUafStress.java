@@ -1,8 +1,6 @@
 package dev.zwb.stress.jcstress;
 
-import dev.zwb.check.Invariant;
 import dev.zwb.stress.Machine;
-import dev.zwb.stress.Scenario;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Design;
 import dev.zwb.writeback.Variant;
@@ -47,14 +45,11 @@ public final class ReqPoolUafStress {
     private ReqPoolUafStress() {
     }
 
-    abstract static class Base {
-        final Machine m;
+    abstract static class Base extends TaskAndDevice {
         final Window.Reached endio = new Window.Reached("endioComplete");
-        volatile boolean taskDone;
-        volatile int ret = Integer.MIN_VALUE;
 
         Base(Variant v, boolean aligned) {
-            m = new Machine(v, 2, 4, 2);
+            super(new Machine(v, 2, 4, 2), "page_index=0");
             m.zram.zramBioWrite(0);
             if (aligned) {
                 m.kernel.setStep(label -> {
@@ -68,18 +63,12 @@ public final class ReqPoolUafStress {
             }
         }
 
-        void task() {
-            ret = m.wb.writebackStore("page_index=0");
-            taskDone = true;
-        }
-
         void device() {
-            Window.spinUntil(() -> m.bdev.pendingCount() > 0 || taskDone, Window.START_NANOS);
-            m.bdev.completeNextInline(0);
+            completeNextBio();
         }
 
         void arbiter(II_Result r) {
-            r.r1 = Scenario.check(m, Invariant.valueOf(Defect.REQ_POOL_UAF.breaks())).isEmpty() ? 0 : 1;
+            r.r1 = m.violationsOf(Defect.REQ_POOL_UAF).isEmpty() ? 0 : 1;
             r.r2 = ret;
         }
     }

@@ -1,8 +1,6 @@
 package dev.zwb.stress.jcstress;
 
-import dev.zwb.check.Invariant;
 import dev.zwb.stress.Machine;
-import dev.zwb.stress.Scenario;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Design;
 import dev.zwb.writeback.Variant;
@@ -20,7 +18,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * WB_CTL_UAF (CVE-2026-63951), batched design: the bio's endio against the task's final drain.
  *
- * <p>Actor 1 is the writeback task, {@code writeback_store("page_index=0")}. Actor 2 is the
+ * <p>Actor 1 is the writeback task, {@code writeback_store("page_index=0")}, with
+ * wb_batch_size 1 (the kernel's default is 32; one page needs one request, and a smaller
+ * wb_ctl means less set-up per sample). Actor 2 is the
  * device: it waits for the bio and completes it on its own CPU (transfer, status, end_io), as an
  * interrupt would. The endio puts the request on done_reqs under done_lock, drops the lock, then
  * calls wake_up(&amp;wb_ctl-&gt;done_wait). A task that tested done_reqs after the list_add did not
@@ -47,17 +47,12 @@ public final class WbCtlUafStress {
     private WbCtlUafStress() {
     }
 
-    abstract static class Base {
-        final Machine m;
+    abstract static class Base extends TaskAndDevice {
         final Window.Reached endio = new Window.Reached("endioWakeUp");
-        volatile boolean taskDone;
-        volatile int ret = Integer.MIN_VALUE;
-        private final boolean widen;
 
         Base(Variant v, boolean widen) {
-            m = new Machine(v, 2, 4, 1);
+            super(new Machine(v, 2, 4, 1), "page_index=0");
             m.zram.zramBioWrite(0);
-            this.widen = widen;
             if (widen) {
                 m.kernel.setStep(label -> {
                     endio.at(label);
@@ -70,18 +65,12 @@ public final class WbCtlUafStress {
             }
         }
 
-        void task() {
-            ret = m.wb.writebackStore("page_index=0");
-            taskDone = true;
-        }
-
         void device() {
-            Window.spinUntil(() -> m.bdev.pendingCount() > 0 || taskDone, Window.START_NANOS);
-            m.bdev.completeNextInline(0);
+            completeNextBio();
         }
 
         void arbiter(II_Result r) {
-            r.r1 = Scenario.check(m, Invariant.valueOf(Defect.WB_CTL_UAF.breaks())).isEmpty() ? 0 : 1;
+            r.r1 = m.violationsOf(Defect.WB_CTL_UAF).isEmpty() ? 0 : 1;
             r.r2 = ret;
         }
     }
