@@ -92,8 +92,10 @@ VARIABLE lastStep
 Took(proc, label) == lastStep' = [proc |-> proc, label |-> label]
 Instance(family, i) == family \o "[" \o ToString(i) \o "]"
 InitStep == lastStep = [proc |-> "init", label |-> "Init"]
-\* Every step is labelled with a label the design declares (TypeOK).
-StepTypeOK(labels) == lastStep.label \in labels \cup EnvLabels \cup {"Init"}
+\* Every step carries one of the step labels the design declares (TypeOK).
+StepTypeOK(stepLabels) == lastStep.label \in stepLabels \cup {"Init"}
+\* The environment's labels that a step can carry ("envDone" is where it rests).
+EnvStepLabels == EnvLabels \ {"envDone"}
 
 \* TLC register ReachRegister holds the labels taken so far; the first step
 \* with a new label prints it (one worker: runs are breadth-first with one).

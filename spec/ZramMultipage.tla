@@ -688,10 +688,15 @@ WbLabels == {"scan", "poolAlloc", "nextRequest", "startPlug", "select", "limitCh
 EndioLabels == {"idle", "endioSetCompleted", "endioClearAllocated"}
 OtherSteps == {"bioEndio", "endioComplete"}
 
+\* The labels a step can carry ("done" is where the task rests): zwb reach's
+\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
+StepLabels == (WbLabels \ {"done"}) \cup (EndioLabels \ {"idle"}) \cup OtherSteps \cup EnvStepLabels
+ASSUME PrintT(<<"zwb-labels", StepLabels>>)
+
 TypeOK ==
     /\ EnvTypeOK
     /\ wbPc \in WbLabels
-    /\ StepTypeOK(WbLabels \cup EndioLabels \cup OtherSteps)
+    /\ StepTypeOK(StepLabels)
     /\ poolN \in {0, PoolSize, PreallocSize}
     /\ wbReq \in {NoReq} \cup Reqs
     /\ \A i \in Reqs :

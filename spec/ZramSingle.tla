@@ -36,6 +36,11 @@ WbLabels == {"scan", "select", "limitCheck", "allocBlock", "readSlot", "submitBi
              "done"}
 OtherSteps == {"bioEndio"}
 
+\* The labels a step can carry ("done" is where the task rests): zwb reach's
+\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
+StepLabels == (WbLabels \ {"done"}) \cup OtherSteps \cup EnvStepLabels
+ASSUME PrintT(<<"zwb-labels", StepLabels>>)
+
 \* alloc_block_bdev() skips bit 0 ("to confuse zram.handle = 0").
 WbBlocks == 1..MaxBlock
 NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan position
@@ -289,7 +294,7 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 TypeOK ==
     /\ EnvTypeOK
     /\ wbPc \in WbLabels
-    /\ StepTypeOK(WbLabels \cup OtherSteps)
+    /\ StepTypeOK(StepLabels)
     /\ wbBlk \in {0} \cup WbBlocks
     /\ ppCtl \subseteq (1..Len(ScanQ)) \X Slots
     /\ bio.state \in {"idle", "inflight", "done"}
