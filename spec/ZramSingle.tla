@@ -6,8 +6,7 @@
 (* C: drivers/block/zram/zram_drv.c at gregkh/linux @27997aca (v6.17):     *)
 (* writeback_store(), scan_slots_for_writeback(), place_pp_slot(),         *)
 (* select_pp_slot(), zram_writeback_slots() (offset 16944),                *)
-(* release_pp_slot(), release_pp_ctl().  ../shared/reference/upstream.md   *)
-(* section B2 walks through it.                                            *)
+(* release_pp_slot(), release_pp_ctl().  docs/sources.md names the copy.   *)
 (*                                                                         *)
 (* Processes: "wb" (the task in writeback_store), "bdev" (the backing      *)
 (* device completing the one bio, i.e. the endio that completes            *)
@@ -25,7 +24,7 @@
 EXTENDS ZramCommon
 
 CONSTANT ScanTwice  \* slots that a second, overlapping page_indexes= range
-                    \* covers again (C-12); {} for a single range
+                    \* covers again; {} for a single range
 
 ASSUME ScanTwice \subseteq Slots
 
