@@ -748,6 +748,14 @@ WrittenBackWhenUntouched ==
     wbPc = "done" =>
         \A s \in wbOkSlots : (\A p \in EnvProcs : envSlot[p] # s) => TestFlag(s, "ZRAM_WB")
 
+\* The budget is accounted: with the limit on and not overrun (that is
+\* WbLimit), bd_wb_limit plus the pages charged and not refunded is the value
+\* stored (no writeback_limit_store can land during a batched writeback).  A
+\* refund dropped or doubled on a bio error breaks it at once, even where the
+\* budget never runs out.
+WbLimitAccounted ==
+    WbLimitEnable /\ limPages <= limStored => bdLimit + limPages = limStored
+
 \* Liveness: with fair bio completion the writeback always returns.
 WritebackReturns == <>(wbPc = "done")
 =============================================================================

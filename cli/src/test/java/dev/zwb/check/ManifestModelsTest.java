@@ -60,6 +60,12 @@ class ManifestModelsTest {
         tests.add(DynamicTest.dynamicTest("docs and README are what zwb docs generates", () ->
                 assertEquals(List.of(), new DocsGenerator(verdicts, map).stale(Repo.root()),
                         "stale generated sections; run ./zwb docs")));
+        for (String design : m.designs()) {
+            List<Verdict> runs = verdicts.stream().filter(v -> v.entry().design().equals(design)).toList();
+            tests.add(DynamicTest.dynamicTest(design + ": every step label is reached by a CI model", () ->
+                    assertEquals(java.util.Set.of(), Reach.unreached(runs),
+                            design + ": labels no CI model takes are code no CI model checks (zwb reach)")));
+        }
         tests.add(DynamicTest.dynamicTest("the table fits 100 columns", () ->
                 VerdictTable.text(verdicts, false).lines()
                         .forEach(l -> assertTrue(l.length() <= 100, "over 100 columns: " + l))));

@@ -22,6 +22,11 @@ public enum Invariant {
      * came after the latest limit store never exceed the value stored.
      */
     WbLimit("WbLimit"),
+    /**
+     * Batched: with the limit enabled, bd_wb_limit plus the pages charged and not refunded is the
+     * value stored (a refund dropped or doubled on a bio error breaks it).
+     */
+    WbLimitAccounted("WbLimit"),
     /** A read returns a version its slot held while the read ran. */
     Reads("Reads"),
     /** Nothing freed is touched: no use after free, no double free, no list corruption. */

@@ -567,6 +567,10 @@ public final class Batched extends Writeback {
      */
     @Override
     public void designChecks(Findings sink) {
+        String budget = zram.ghost.limitAccountingViolation(zram.bdWbLimit());
+        if (budget != null) {
+            sink.report("WbLimitAccounted", budget);
+        }
         for (ZramWbReq r : allReqs) {
             ReqState st = r.st;
             if ((st == ReqState.IDLE || st == ReqState.SELECTED || st == ReqState.FREED)

@@ -180,6 +180,18 @@ public final class ZramGhost {
         }
     }
 
+    /**
+     * WbLimitAccounted (batched, where no store lands mid-writeback): with the limit on and not
+     * overrun (that is WbLimit), {@code bd_wb_limit} plus the pages charged and not refunded is
+     * the value stored; else what is off, or null.
+     */
+    public synchronized String limitAccountingViolation(long bdWbLimit) {
+        if (!limitEnabled || chargedThisEpoch > limitStored || bdWbLimit + chargedThisEpoch == limitStored) {
+            return null;
+        }
+        return "bd_wb_limit " + bdWbLimit + " + " + chargedThisEpoch + " pages charged != " + limitStored + " stored";
+    }
+
     /** The first time the write-back budget was exceeded, or null. */
     public synchronized String limitViolation() {
         return limitViolation;
