@@ -114,6 +114,11 @@ public final class Checker {
         return new Verdict(e, r, actualName, notes.isEmpty() ? Verdict.Status.OK : Verdict.Status.DRIFT, notes);
     }
 
+    /** The work a model is expected to take: a pass's recorded state count; failures stop early. */
+    private static long expectedStates(ModelEntry e) {
+        return e.expected() == null ? Long.MAX_VALUE : Math.max(0, e.expected().distinctStates());
+    }
+
     private static void drift(List<String> notes, String what, long recorded, long now) {
         if (recorded >= 0 && recorded != now) {
             notes.add(String.format(java.util.Locale.ROOT, "%s %,d -> %,d (manifest -> now)", what, recorded, now));
@@ -136,9 +141,13 @@ public final class Checker {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
         AtomicInteger done = new AtomicInteger();
         try {
-            List<Future<Verdict>> futures = new ArrayList<>();
-            for (ModelEntry e : entries) {
-                futures.add(pool.submit(() -> {
+            // the biggest models start first, so that the last two jobs end together;
+            // the rows still come back in manifest order
+            List<ModelEntry> order = new ArrayList<>(entries);
+            order.sort(java.util.Comparator.comparingLong(Checker::expectedStates).reversed());
+            java.util.Map<ModelEntry, Future<Verdict>> byEntry = new java.util.IdentityHashMap<>();
+            for (ModelEntry e : order) {
+                byEntry.put(e, pool.submit(() -> {
                     Verdict v = reuse ? checkReusing(e) : check(e);
                     progress.printf("[%d/%d] %-32s %-8s %s (%.1f s)%n", done.incrementAndGet(), entries.size(),
                             e.model(), v.status().mark(), v.actualText(), v.result().wallMillis() / 1000.0);
@@ -146,7 +155,8 @@ public final class Checker {
                 }));
             }
             List<Verdict> out = new ArrayList<>();
-            for (Future<Verdict> f : futures) {
+            for (ModelEntry e : entries) {
+                Future<Verdict> f = byEntry.get(e);
                 try {
                     out.add(f.get());
                 } catch (ExecutionException ex) {

@@ -67,12 +67,17 @@ public final class Zwb implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String tlc;
+            String tlcJava;
             try {
                 tlc = TlcRunner.tlaToolsJar().getFileName().toString();
+                dev.zwb.tlc.TlcJava j = dev.zwb.tlc.TlcJava.choose();
+                tlcJava = "TLC runs on Java " + j.major() + (j.aot() ? " with an AOT cache" : "") + ": " + j.binary();
             } catch (MissingToolError e) {
                 tlc = "missing";
+                tlcJava = e.getMessage();
             }
-            return new String[] {"zwb " + VERSION + " (TLC: " + tlc + ", Java " + System.getProperty("java.version") + ")"};
+            return new String[] {"zwb " + VERSION + " (TLC: " + tlc + ", Java " + System.getProperty("java.version") + ")",
+                tlcJava};
         }
     }
 

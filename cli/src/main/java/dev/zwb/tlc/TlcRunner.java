@@ -59,16 +59,39 @@ public final class TlcRunner {
         }
     }
 
+    /** Whether a run of this zwb is already writing the AOT cache (one training run at a time). */
+    private static final java.util.concurrent.atomic.AtomicBoolean TRAINING = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final Path workDir;
     private final Duration timeout;
     private final String heap;
     private final RunCache cache;
+    private final TlcJava tlcJava;
 
     public TlcRunner(Path workDir, Duration timeout, String heap) {
+        this(workDir, timeout, heap, TlcJava.choose());
+    }
+
+    public TlcRunner(Path workDir, Duration timeout, String heap, TlcJava java) {
         this.workDir = workDir;
         this.timeout = timeout;
         this.heap = heap;
         this.cache = new RunCache(workDir.resolve(".runs"));
+        this.tlcJava = java;
+    }
+
+    /** The JVM that runs TLC. */
+    public TlcJava java() {
+        return tlcJava;
+    }
+
+    /**
+     * The AOT cache for this JDK and TLC jar, under the work directory: written by the first
+     * run on a JDK of 25 or later (that run trains it), read by every later run.
+     */
+    public Path aotCache() {
+        return workDir.resolve(".aot").resolve("tlc-jdk" + tlcJava.major() + "-"
+                + tlaToolsJar().getFileName().toString().replace(".jar", "") + ".aot");
     }
 
     public Duration timeout() {
@@ -87,13 +110,27 @@ public final class TlcRunner {
         }
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /**
+     * The JVM options for the AOT cache: read it when it exists; else, if no other run of this
+     * zwb is training, write it from this run (to a private file, moved into place after).
+     */
+    private List<String> aotOptions(Path scratch) {
+        if (!tlcJava.aot()) {
+            return List.of();
+        }
+        if (Files.isRegularFile(aotCache())) {
+            return List.of("-XX:AOTCache=" + aotCache());
+        }
+        if (TRAINING.compareAndSet(false, true)) {
+            return List.of("-XX:AOTCacheOutput=" + scratch.resolve("tlc.aot"));
+        }
+        return List.of();
     }
 
     List<String> command(Job job, Path scratch) {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx" + heap,
-                "-Djava.io.tmpdir=" + scratch.resolve("tmp"),
+        List<String> cmd = new ArrayList<>(List.of(tlcJava.binary().toString(), "-XX:+UseParallelGC", "-Xmx" + heap));
+        cmd.addAll(aotOptions(scratch));
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + scratch.resolve("tmp"),
                 "-cp", tlaToolsJar().toString(), "tlc2.TLC", "-tool", "-workers", "1",
                 "-metadir", scratch.resolve("meta").toString(),
                 "-config", scratch.resolve("model.cfg").toString()));
@@ -132,6 +169,7 @@ public final class TlcRunner {
             p.waitFor();
         }
         long wall = (System.nanoTime() - start) / 1_000_000;
+        keepAotCache(scratch);
         deleteTree(scratch.resolve("meta"));
         deleteTree(scratch.resolve("tmp"));
         Files.writeString(scratch.resolve("done"), "");
@@ -142,6 +180,21 @@ public final class TlcRunner {
         List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
         cache.keep(RunCache.key(job.specDir(), configText, job.mode()), output, p.exitValue(), wall);
         return ToolOutputParser.parse(lines, p.exitValue(), wall, output);
+    }
+
+    /** A training run's AOT cache is moved into place (whole, or not at all). */
+    private void keepAotCache(Path scratch) throws IOException {
+        Path trained = scratch.resolve("tlc.aot");
+        if (!Files.isRegularFile(trained)) {
+            return;
+        }
+        try {
+            Files.createDirectories(aotCache().getParent());
+            Files.move(trained, aotCache(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            TRAINING.set(false);
+        }
     }
 
     /** Removes finished runs of a model beyond the newest few; a run in progress is never touched. */
