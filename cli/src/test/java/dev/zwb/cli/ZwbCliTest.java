@@ -106,6 +106,7 @@ class ZwbCliTest {
         assertTrue(oneLine(inRepo("check", "--timeout", "99999999999999999999"), 2).contains("is not a long"));
         assertTrue(oneLine(inRepo("check", "--colour"), 2).contains("unknown option '--colour' for check"));
         assertTrue(oneLine(inRepo("check", "--set", "PoolSize"), 2).contains("--set 'PoolSize' is not NAME=VALUE"));
+        assertTrue(oneLine(inRepo("bench", "--runs", "0"), 2).contains("--runs must be between 1 and 20, not 0"));
     }
 
     @Test
