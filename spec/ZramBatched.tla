@@ -720,10 +720,13 @@ EndioPending(r) ==
     IF endioPc[r] = EndioFirst THEN bio[r].st = "inflight"
     ELSE endioPc[r] # "endioRcuUnlock"
 \* Nothing freed is touched: no endio still to touch a freed wb_ctl, and no
-\* bio in flight into a freed request (its page and bio are inside it).
+\* bio in flight into a freed request (its page and bio are inside it).  The
+\* parts are named, so that zwb trace can say which one a state breaks.
+NoEndioOnFreedWbCtl == \A r \in Reqs : EndioPending(r) => ctlSt # "freed"
+NoBioIntoFreedReq == \A r \in Reqs : bio[r].st = "inflight" => req[r].st # "freed"
 NoUseAfterFree ==
-    /\ \A r \in Reqs : EndioPending(r) => ctlSt # "freed"
-    /\ \A r \in Reqs : bio[r].st = "inflight" => req[r].st # "freed"
+    /\ NoEndioOnFreedWbCtl
+    /\ NoBioIntoFreedReq
 \* zram_writeback_complete dereferences req->pps: a submitted request has one.
 NoNullPpsDeref ==
     \A r \in Reqs : req[r].st \in {"inflight", "done"} => req[r].pps # NoPps
@@ -737,11 +740,14 @@ NoInflightReqReuse ==
     \A r \in Reqs : req[r].st \in {"idle", "selected", "freed"} => bio[r].st # "inflight"
 \* Every submitted bio is completed and accounted when writeback returns
 \* (release_wb_ctl's two WARN_ONs, and no bio still in flight).
+PastDrain == wbPc \in {"releaseCtl", "releaseWbCtl", "done"}
+NoInflightCountLeft == PastDrain => numInflight = 0
+NoDoneReqLeft == PastDrain => doneReqs = <<>>
+NoBioLeftInFlight == PastDrain => \A r \in Reqs : bio[r].st # "inflight"
 AllBiosAccounted ==
-    wbPc \in {"releaseCtl", "releaseWbCtl", "done"} =>
-        /\ numInflight = 0
-        /\ doneReqs = <<>>
-        /\ \A r \in Reqs : bio[r].st # "inflight"
+    /\ NoInflightCountLeft
+    /\ NoDoneReqLeft
+    /\ NoBioLeftInFlight
 \* A slot that no environment process touched and one of whose bios ended
 \* without error is ZRAM_WB once writeback has returned.
 WrittenBackWhenUntouched ==

@@ -72,7 +72,7 @@ final class TraceCommand implements Callable<Integer> {
         }
         Verdict v;
         try {
-            Checker checker = new Checker(m.specDir(), zwb.runner(timeout), 1, System.err, set);
+            Checker checker = checker(m, set);
             checker.job(e).configText();
             v = checker.checkReusing(e);
         } catch (ManifestException | IllegalArgumentException ex) {
@@ -91,7 +91,10 @@ final class TraceCommand implements Callable<Integer> {
                     + " distinct states)" + (v.match() ? "" : "; the manifest expects " + v.expectedText()));
             return code;
         }
-        Trace t = Trace.of(v.result(), v.actualText(), e.design(), zwb.cmap());
+        String part = dev.zwb.check.InvariantParts.broken(zwb.runner(timeout), checker(m, set).job(e), v.result(),
+                zwb.root().resolve("target").resolve("tlc").resolve(".parts"));
+        Trace t = Trace.of(v.result(), v.actualText() + (part == null ? "" : " (part " + part + ")"), e.design(),
+                zwb.cmap());
         String head = e.model() + ": " + v.actualText() + ", " + v.result().traceLength() + " states"
                 + (e.expected() == null ? "" : " (manifest: " + v.expectedText() + ", "
                 + e.expected().traceLength() + " states" + (v.match() ? "" : "; MISMATCH") + ")");
@@ -104,5 +107,9 @@ final class TraceCommand implements Callable<Integer> {
             System.out.print(TraceFormat.text(t, form.full));
         }
         return code;
+    }
+
+    private Checker checker(Manifest m, Map<String, String> set) {
+        return new Checker(m.specDir(), zwb.runner(timeout), 1, System.err, set);
     }
 }

@@ -314,4 +314,18 @@ class ZwbCliTest {
         assertTrue(r.out().contains("  1  single/blk-idx-leak"), r.out());
         r.out().lines().forEach(l -> assertTrue(l.length() <= 100, "over 100 columns: " + l));
     }
+
+    @Test
+    void aBrokenInvariantNamesItsPart() throws Exception {
+        Path spec = Repo.spec();
+        assertEquals(java.util.List.of("NoEndioOnFreedWbCtl", "NoBioIntoFreedReq"),
+                dev.zwb.check.InvariantParts.of(spec, "ZramBatched", "NoUseAfterFree"));
+        assertEquals(java.util.List.of("NoInflightCountLeft", "NoDoneReqLeft", "NoBioLeftInFlight"),
+                dev.zwb.check.InvariantParts.of(spec, "ZramBatched", "AllBiosAccounted"));
+        assertEquals(java.util.List.of(), dev.zwb.check.InvariantParts.of(spec, "ZramMultipage", "NoUseAfterFree"),
+                "multipage's NoUseAfterFree is one expression");
+        assertEquals(java.util.List.of(), dev.zwb.check.InvariantParts.of(spec, "ZramBatched", "Reads"));
+        Run r = inRepo("trace", "batched/wb-ctl-uaf");
+        assertTrue(r.out().contains("violates NoUseAfterFree (part NoEndioOnFreedWbCtl)"), r.out());
+    }
 }
