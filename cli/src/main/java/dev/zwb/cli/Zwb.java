@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "zwb", mixinStandardHelpOptions = true, version = "zwb 0.1.0",
         description = "Model-checked reference for zram's writeback path.",
-        subcommands = {Zwb.Check.class, Zwb.ListCmd.class, TraceCommand.class})
+        subcommands = {Zwb.Check.class, Zwb.ListCmd.class, TraceCommand.class, ReplayCommand.class})
 public final class Zwb implements Callable<Integer> {
 
     static final int MISMATCH = 1;

@@ -1,0 +1,107 @@
+package dev.zwb.conform;
+
+import dev.zwb.kernel.Content;
+import dev.zwb.zram.Zram;
+import dev.zwb.zram.ZramTable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.zwb.conform.TlaValue.integer;
+import static dev.zwb.conform.TlaValue.record;
+import static dev.zwb.conform.TlaValue.set;
+import static dev.zwb.conform.TlaValue.str;
+import static dev.zwb.conform.TlaValue.tuple;
+
+/**
+ * The mapping of ZramCommon's variables (the slot table, its locks, the bitmap, the blocks, the
+ * limit and the environment), shared by every design. Field by field:
+ * <pre>
+ *   tbl[s].flags     ZRAM_WB and ZRAM_PP_SLOT of table slot s (the others are not modelled)
+ *   tbl[s].handle    the handle of a ZRAM_WB slot (its block); 0 otherwise (a zsmalloc handle is not a block)
+ *   tbl[s].ver       the version of the object zsmalloc holds for s; 0 for a ZRAM_WB or free slot
+ *   slotLock[s]      the process whose thread holds the slot lock (SlotLock's owner ghost), "none"
+ *   bitmap           the blocks whose bit is set in zram-&gt;bitmap
+ *   disk[b]          what device block b holds
+ *   bdLimit          zram-&gt;bd_wb_limit
+ *   envPc[p]         the label p's thread is parked at; "envDone" once it returned
+ *   envSlot[p]       the slot p works on once it took its first step, 0 before
+ *   rdBlk, rdVal     the latest read's block index and page (Zram.ReaderView); 0 and the zero page before
+ *   latest[s]        the ghost's logical content of s (its version; 0 when freed)
+ *   rdSeen           the contents the read slot held from the read's first locked step to its return
+ *   limEpoch         the ghost's limit epoch less the set-up's stores
+ *   limStored        the ghost's latest stored limit
+ *   limPages         the ghost's pages charged since the latest store
+ * </pre>
+ * A page (i, v) maps to {@code <<i, v>>}, the zero page to {@code <<0, 0>>}, junk to {@code <<0, -1>>}.
+ */
+final class CommonMapping {
+
+    private CommonMapping() {
+    }
+
+    static TlaValue page(Content c) {
+        if (c == null || c.equals(Content.ZERO)) {
+            return tuple(integer(0), integer(0));
+        }
+        if (c.equals(Content.JUNK)) {
+            return tuple(integer(0), integer(-1));
+        }
+        return tuple(integer(c.slot()), integer(c.version()));
+    }
+
+    static void map(JavaTwin twin, Map<String, TlaValue> out) {
+        Zram zram = twin.zram;
+        ZramTable t = zram.table;
+        List<TlaValue> tbl = new ArrayList<>();
+        List<TlaValue> locks = new ArrayList<>();
+        List<TlaValue> latest = new ArrayList<>();
+        for (int s : twin.slots) {
+            boolean wb = t.zramTestFlag(s, ZramTable.ZRAM_WB);
+            List<TlaValue> flags = new ArrayList<>();
+            if (wb) {
+                flags.add(str("ZRAM_WB"));
+            }
+            if (t.zramTestFlag(s, ZramTable.ZRAM_PP_SLOT)) {
+                flags.add(str("ZRAM_PP_SLOT"));
+            }
+            tbl.add(record("flags", set(flags), "handle", integer(wb ? t.zramGetHandle(s) : 0),
+                    "ver", integer(wb ? 0 : zram.peekStored(s).version())));
+            String owner = twin.processOf(t.lockOwner(s));
+            locks.add(str(t.isLocked(s) ? (owner == null ? "?" + t.lockOwner(s) : owner) : "none"));
+            latest.add(integer(zram.ghost.logical(s).version()));
+        }
+        out.put("tbl", tuple(tbl));
+        out.put("slotLock", tuple(locks));
+        out.put("latest", tuple(latest));
+        long maxBlock = twin.constants.integer("MaxBlock");
+        List<TlaValue> bitmap = new ArrayList<>();
+        Map<TlaValue, TlaValue> disk = new TreeMap<>();
+        for (long b = 0; b <= maxBlock; b++) {
+            if (zram.blockReserved(b)) {
+                bitmap.add(integer(b));
+            }
+            disk.put(integer(b), page(zram.bdev.peek(b)));
+        }
+        out.put("bitmap", set(bitmap));
+        out.put("disk", TlaValue.fn(disk));
+        out.put("bdLimit", integer(zram.bdWbLimit()));
+        Map<TlaValue, TlaValue> envPc = new TreeMap<>();
+        Map<TlaValue, TlaValue> envSlot = new TreeMap<>();
+        for (String p : twin.constants.strings("EnvProcs")) {
+            envPc.put(str(p), str(twin.pc(p, "envDone")));
+            envSlot.put(str(p), integer(twin.envSlot(p)));
+        }
+        out.put("envPc", TlaValue.fn(envPc));
+        out.put("envSlot", TlaValue.fn(envSlot));
+        Zram.ReaderView read = zram.readerView();
+        out.put("rdBlk", integer(read == null ? 0 : read.blkIdx()));
+        out.put("rdVal", page(read == null ? null : read.got()));
+        out.put("rdSeen", set(read == null ? List.of() : read.seen().stream().map(CommonMapping::page).toList()));
+        out.put("limEpoch", integer(zram.ghost.limitEpoch() - twin.setupEpochs));
+        out.put("limStored", integer(zram.ghost.limitStored()));
+        out.put("limPages", integer(zram.ghost.chargedThisEpoch()));
+    }
+}
