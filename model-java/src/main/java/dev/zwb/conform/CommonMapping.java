@@ -52,6 +52,42 @@ final class CommonMapping {
         return tuple(integer(c.slot()), integer(c.version()));
     }
 
+    /** A pp-slot as the spec names it: &lt;&lt;scan position, slot&gt;&gt;; NULL is &lt;&lt;0, 0&gt;&gt;. */
+    static TlaValue pps(dev.zwb.zram.ZramPpSlot p) {
+        return p == null ? tuple(integer(0), integer(0)) : tuple(integer(p.peekScanPos()), integer(p.peekIndex()));
+    }
+
+    /**
+     * writeback_store()'s scan, common to the designs: wbPc (the "wb" thread's label, "done" once it
+     * returned), scanPos (1 + the slots visited), ppCtl (the pp-slots still in the buckets).
+     */
+    static void scan(JavaTwin twin, Map<String, TlaValue> out) {
+        out.put("wbPc", str(twin.pc("wb", "done")));
+        dev.zwb.zram.ZramPpCtl ctl = twin.wb.ppCtl();
+        out.put("scanPos", integer(ctl == null ? 1 : ctl.scanVisits() + 1));
+        List<TlaValue> pps = new ArrayList<>();
+        if (ctl != null) {
+            ctl.peekPpSlots().forEach(p -> pps.add(pps(p)));
+        }
+        out.put("ppCtl", set(pps));
+    }
+
+    /** ret of zram_writeback_slots() as the spec spells it ("EBIO" is projected to "EIO"). */
+    static TlaValue ret(int ret) {
+        return str(switch (ret) {
+            case 0 -> "ok";
+            case -dev.zwb.kernel.Errno.ENOSPC -> "ENOSPC";
+            case -dev.zwb.kernel.Errno.EIO -> "EIO";
+            case -dev.zwb.kernel.Errno.ENOMEM -> "ENOMEM";
+            default -> "errno " + ret;
+        });
+    }
+
+    /** A ghost epoch of the Java twin as the spec counts it (0: none). */
+    static TlaValue epoch(JavaTwin twin, long epoch) {
+        return integer(epoch == 0 ? 0 : epoch - twin.setupEpochs);
+    }
+
     static void map(JavaTwin twin, Map<String, TlaValue> out) {
         Zram zram = twin.zram;
         ZramTable t = zram.table;

@@ -54,6 +54,8 @@ public final class JavaTwin implements AutoCloseable {
     public final List<Integer> slots;
     private final Map<String, Actor<?>> processes = new LinkedHashMap<>();
     private final Map<Thread, String> names = new HashMap<>();
+    /** IRQ threads whose end_io goes on after the device step, and the process each is ("endio[i]"). */
+    private final Map<Thread, String> irqs = new LinkedHashMap<>();
     private final Map<String, Integer> envSlots;
     private final Set<String> stepped = new HashSet<>();
 
@@ -70,7 +72,7 @@ public final class JavaTwin implements AutoCloseable {
         zram = new Zram(kernel, slots.size() + 1, bdev);
         wb = switch (design) {
             case SINGLE -> new SinglePage(zram, variant(design, k));
-            case MULTIPAGE -> new MultiPage(zram, variant(design, k), (int) k.integer("PoolSize"));
+            case MULTIPAGE -> multipage(k, trace);
             case BATCHED -> new Batched(zram, variant(design, k), (int) k.integer("PoolSize"));
         };
         Map<Integer, Integer> size = sizes(refinement.selectOrder(trace));
@@ -129,6 +131,19 @@ public final class JavaTwin implements AutoCloseable {
         return new JavaTwin(design, k, trace, refinement);
     }
 
+    /** The multipage design; its pool's kzalloc fails where the trace allocates req_prealloc. */
+    private MultiPage multipage(ModelConstants k, List<TraceStep> trace) {
+        MultiPage mp = new MultiPage(zram, variant(Design.MULTIPAGE, k), (int) k.integer("PoolSize"));
+        mp.setPreallocCnt((int) k.integer("PreallocSize"));
+        for (TraceStep st : trace) {
+            if ("poolAlloc".equals(st.label())) {
+                long n = ((TlaValue.Int) st.var("poolN")).value();
+                mp.setKzallocFails(n != k.integer("PoolSize") && k.bool("AllocFails"));
+            }
+        }
+        return mp;
+    }
+
     private void start(String name, Callable<?> body) {
         Actor<?> a = Actor.start(name, body);
         processes.put(name, a);
@@ -177,9 +192,38 @@ public final class JavaTwin implements AutoCloseable {
         return a == null ? null : a.thread();
     }
 
-    /** The process a thread is, or null (an IRQ thread, the driver). */
+    /** The process a thread is, or null (the driver, an IRQ thread that ended its bio). */
     public String processOf(Thread t) {
-        return t == null ? null : names.get(t);
+        return t == null ? null : names.getOrDefault(t, irqs.get(t));
+    }
+
+    /** An IRQ thread goes on as process {@code process} (an endio) after its device step. */
+    void irqIs(Thread t, String process) {
+        irqs.put(t, process);
+    }
+
+    /** The live IRQ threads that are process {@code process}, oldest first. */
+    public List<Thread> irqThreads(String process) {
+        return irqs.entrySet().stream().filter(e -> e.getValue().equals(process) && e.getKey().isAlive())
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * The thread that takes process {@code process}'s step at {@code label}: the process's own
+     * thread, or of an endio's IRQ threads the one parked at {@code label}.
+     */
+    public Thread threadAt(String process, String label) {
+        Thread own = thread(process);
+        if (own != null) {
+            return own;
+        }
+        List<Thread> mine = irqThreads(process);
+        for (Thread t : mine) {
+            if (label.equals(lockstep.parkedAt(t))) {
+                return t;
+            }
+        }
+        return mine.isEmpty() ? null : mine.get(0);
     }
 
     /** The processes, in start order ("wb" first). */
@@ -233,6 +277,7 @@ public final class JavaTwin implements AutoCloseable {
                 a.kill();
             }
         }
+        irqs.keySet().forEach(Thread::interrupt);
         bdev.close();
     }
 }

@@ -33,8 +33,12 @@ public interface Refinement {
     /** The device steps of the design: the labels a "bdev" step may have. */
     List<String> deviceSteps();
 
-    /** Which held bio a device step ends, and with which status (0 or a negative errno). */
-    record DeviceStep(dev.zwb.bdev.Bio bio, int status) {
+    /**
+     * Which held bio a device step ends, with which status (0 or a negative errno), and the
+     * process its end_io goes on as afterwards ("endio[i]"), or null when the end_io ends within
+     * the device step.
+     */
+    record DeviceStep(dev.zwb.bdev.Bio bio, int status, String endio) {
     }
 
     /** The bio the device step to {@code step} completes in the twin, read off the trace. */
@@ -44,8 +48,9 @@ public interface Refinement {
     static Refinement of(Design design) {
         return switch (design) {
             case SINGLE -> new SingleRefinement();
+            case MULTIPAGE -> new MultipageRefinement();
             default -> throw new IllegalArgumentException("no refinement mapping for design " + design.id()
-                    + " yet; replay supports: single");
+                    + " yet; replay supports: single, multipage");
         };
     }
 }

@@ -101,20 +101,25 @@ public final class Replay {
             Refinement.DeviceStep ds = refinement.device(twin, prev, step);
             BackingDevice.Irq irq = twin.bdev.complete(ds.bio(), ds.status());
             Thread t = irq.thread();
+            if (ds.endio() != null) {
+                twin.irqIs(t, ds.endio());
+            }
             if (refinement.deviceSteps().contains(step.label())) {
                 Lockstep.Stop s = twin.lockstep.settle(t);
                 if (s != Lockstep.Stop.PARKED || !step.label().equals(twin.lockstep.parkedAt(t))) {
                     return new Divergence(step, "pc of bdev", step.label(), "the IRQ thread " + s.name().toLowerCase());
                 }
                 s = twin.lockstep.step(t, twin::completeReads);
-                if (s != Lockstep.Stop.FINISHED) {
+                if (s == Lockstep.Stop.ASLEEP || s == Lockstep.Stop.PARKED && ds.endio() == null) {
                     return new Divergence(step, "pc of bdev", "(step ends the bio)", "the IRQ thread " + at(twin, t, s));
                 }
             }
-            irq.join();
+            if (ds.endio() == null) {
+                irq.join();
+            }
             return null;
         }
-        Thread t = twin.thread(process);
+        Thread t = twin.threadAt(process, step.label());
         if (t == null) {
             return new Divergence(step, "process", process, "no such thread");
         }

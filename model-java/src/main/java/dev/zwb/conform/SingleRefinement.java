@@ -5,8 +5,6 @@ import dev.zwb.kernel.Content;
 import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.Kernel;
 import dev.zwb.writeback.SinglePage;
-import dev.zwb.zram.ZramPpCtl;
-import dev.zwb.zram.ZramPpSlot;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,24 +45,14 @@ final class SingleRefinement implements Refinement {
             Map<String, TlaValue> out = new LinkedHashMap<>();
             CommonMapping.map(twin, out);
             SinglePage wb = (SinglePage) twin.wb;
-            out.put("wbPc", str(twin.pc("wb", "done")));
-            ZramPpCtl ctl = wb.ppCtl();
-            out.put("scanPos", integer(ctl == null ? 1 : ctl.scanVisits() + 1));
-            List<TlaValue> pps = new ArrayList<>();
-            if (ctl != null) {
-                ctl.peekPpSlots().forEach(p -> pps.add(pps(p)));
-            }
-            out.put("ppCtl", set(pps));
+            CommonMapping.scan(twin, out);
             SinglePage.Locals l = wb.locals();
-            out.put("wbPps", pps(l == null ? null : l.pps()));
+            out.put("wbPps", CommonMapping.pps(l == null ? null : l.pps()));
             out.put("wbBlk", integer(wb.carriedBlock()));
             Content page = l == null ? Content.JUNK : l.page().data();
             out.put("wbPage", CommonMapping.page(page.equals(Content.JUNK) ? Content.ZERO : page));
-            int ret = l == null ? 0 : l.ret();
-            out.put("wbRet", str(ret == 0 ? "ok" : ret == -Errno.ENOSPC ? "ENOSPC" : ret == -Errno.EIO ? "EIO"
-                    : "errno " + ret));
-            long epoch = l == null ? 0 : l.checkEpoch();
-            out.put("wbCheckEpoch", integer(epoch == 0 ? 0 : epoch - twin.setupEpochs));
+            out.put("wbRet", CommonMapping.ret(l == null ? 0 : l.ret()));
+            out.put("wbCheckEpoch", CommonMapping.epoch(twin, l == null ? 0 : l.checkEpoch()));
             Bio bio = l == null ? null : l.bio();
             String state = bio == null ? "idle" : bio.inFlight() ? "inflight"
                     : l.done() != null && l.done().completionDone() ? "done" : "idle";
@@ -73,10 +61,6 @@ final class SingleRefinement implements Refinement {
                     "err", bool(bio != null && bio.status() != 0)));
             return out;
         });
-    }
-
-    private static TlaValue pps(ZramPpSlot p) {
-        return p == null ? tuple(integer(0), integer(0)) : tuple(integer(p.peekScanPos()), integer(p.peekIndex()));
     }
 
     @Override
@@ -115,7 +99,7 @@ final class SingleRefinement implements Refinement {
             throw new IllegalStateException("the device holds " + writes.size() + " write bios; single has one");
         }
         boolean err = bool(true).equals(((TlaValue.Fn) step.var("bio")).field("err"));
-        return new DeviceStep(writes.get(0), err ? -Errno.EIO : 0);
+        return new DeviceStep(writes.get(0), err ? -Errno.EIO : 0, null);
     }
 
     @Override

@@ -70,6 +70,7 @@ public final class PostProcessing {
         ZramPpSlot pps = new ZramPpSlot(zram.kernel, index, ctl.scanVisits + 1);
         int bid = zram.table.zramGetObjSize(index) / ZramPpCtl.PP_BUCKET_SIZE_RANGE;
         ListHead.listAdd(pps.entry, ctl.ppBuckets[bid]);
+        ctl.placed.add(pps);
         zram.table.zramSetFlag(index, ZRAM_PP_SLOT);
         zram.ghost.scanned(index);
         return true;
