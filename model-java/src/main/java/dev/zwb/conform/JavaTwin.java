@@ -217,6 +217,14 @@ public final class JavaTwin implements AutoCloseable {
         if (own != null) {
             return own;
         }
+        if (process.equals("rcu")) { // the grace period ends on whichever thread parked there
+            for (Thread t : allThreads()) {
+                if (label.equals(lockstep.parkedAt(t))) {
+                    return t;
+                }
+            }
+            return null;
+        }
         List<Thread> mine = irqThreads(process);
         for (Thread t : mine) {
             if (label.equals(lockstep.parkedAt(t))) {
@@ -224,6 +232,20 @@ public final class JavaTwin implements AutoCloseable {
             }
         }
         return mine.isEmpty() ? null : mine.get(0);
+    }
+
+    /** Every model thread: the processes' and the live IRQ threads. */
+    public List<Thread> allThreads() {
+        List<Thread> all = new ArrayList<>(names.keySet());
+        irqs.keySet().stream().filter(Thread::isAlive).forEach(all::add);
+        return all;
+    }
+
+    /** Waits until every model thread is parked, finished or asleep (a woken thread runs to its label). */
+    void settleAll() {
+        for (Thread t : allThreads()) {
+            lockstep.settle(t);
+        }
     }
 
     /** The processes, in start order ("wb" first). */

@@ -30,6 +30,11 @@ public interface Refinement {
     /** The slots the trace's select steps take, in order (to order the Java's pp buckets alike). */
     List<Integer> selectOrder(List<TraceStep> trace);
 
+    /** Whether a step at {@code label} may end with its thread asleep (a wait the spec models as a label). */
+    default boolean maySleep(String label) {
+        return false;
+    }
+
     /** The device steps of the design: the labels a "bdev" step may have. */
     List<String> deviceSteps();
 
@@ -49,8 +54,7 @@ public interface Refinement {
         return switch (design) {
             case SINGLE -> new SingleRefinement();
             case MULTIPAGE -> new MultipageRefinement();
-            default -> throw new IllegalArgumentException("no refinement mapping for design " + design.id()
-                    + " yet; replay supports: single, multipage");
+            case BATCHED -> new BatchedRefinement();
         };
     }
 }

@@ -56,6 +56,18 @@ public final class StepNames {
                 }
             }
         }
+        // an endio whose first step left its pc where it was (its first label is also its tail)
+        if (cur.get("bio") instanceof TlaValue.Fn after && prev.get("bio") instanceof TlaValue.Fn before) {
+            for (Map.Entry<TlaValue, TlaValue> b : before.map().entrySet()) {
+                if (b.getValue() instanceof TlaValue.Fn was && after.get(b.getKey()) instanceof TlaValue.Fn now
+                        && TlaValue.str("inflight").equals(was.field("st")) && TlaValue.str("ended").equals(now.field("st"))) {
+                    return new String[] {"endio[" + text(b.getKey()) + "]", action};
+                }
+            }
+        }
+        if (action.equals("rcuGp")) {
+            return new String[] {"rcu", action};
+        }
         if (DEVICE.contains(action) || wbBefore == null) {
             return new String[] {"bdev", action};
         }
