@@ -234,14 +234,14 @@ startPlug ==
     /\ UNCHANGED envVars
 
 (* s.193: while ((req->pps = select_pp_slot(ctl))).  select_pp_slot does   *)
-(* not unlink the pp-slot; the spec lets any linked one be next.  On NULL  *)
+(* not unlink the pp-slot; any Selectable linked one may be next.  On NULL *)
 (* the loop ends with req->pps = NULL.                                     *)
 select ==
     /\ wbPc = "select"
     /\ IF ppCtl = {}
        THEN /\ SetReq(wbReq, "pps", NoPps)
             /\ wbPc' = "finishPlug"
-       ELSE \E pps \in ppCtl :
+       ELSE \E pps \in Selectable(ppCtl) :
               /\ SetReq(wbReq, "pps", pps)
               /\ wbPc' = "limitCheck"
     /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,

@@ -28,7 +28,8 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   wbPc          as single; a "wb" thread parked at rcuGp (the grace period it runs at once in
  *                 release_wb_ctl) is "done"; asleep in wait_event it is "waitSleep"
  *   ppLive        {&lt;&lt;id, slot&gt;&gt;} of the placed pp-slots not yet freed
- *   wbPps, wbBlk, wbReq, wbRet   the locals pps (kept after use), blk_idx (-1: INVALID), req (0: NULL), ret
+ *   wbPps, wbBlk, wbReq, wbRet   the locals pps (kept after use), blk_idx (-1: INVALID), req (0: NULL),
+ *                 ret (or the error the running reaping will return into it: the spec sets it at once)
  *   wbRetPc       where zram_complete_done_reqs() returns (a ghost set where the C calls it)
  *   wbWaiting     the "wb" thread sleeps in wait_event on done_wait
  *   ctlSt         wb_ctl: none, live, rcuPending (handed to kfree_rcu), freed
@@ -76,7 +77,7 @@ final class BatchedRefinement implements Refinement {
             out.put("wbPps", CommonMapping.pps(wb.wbPps()));
             out.put("wbBlk", integer(wb.carriedBlock()));
             out.put("wbReq", integer(wb.reqIndex() + 1));
-            out.put("wbRet", CommonMapping.ret(wb.ret()));
+            out.put("wbRet", CommonMapping.ret(wb.reapErr() != 0 ? wb.reapErr() : wb.ret()));
             out.put("wbRetPc", str(wb.retPc()));
             out.put("wbWaiting", bool(twin.kernel.sleeping(task)));
             out.put("ctlSt", str(wb.ctlState()));
@@ -198,13 +199,7 @@ final class BatchedRefinement implements Refinement {
 
     @Override
     public List<Integer> selectOrder(List<TraceStep> trace) {
-        List<Integer> order = new ArrayList<>();
-        for (TraceStep s : trace) {
-            if ("wb".equals(s.process()) && "select".equals(s.label()) && str("limitCheck").equals(s.var("wbPc"))) {
-                order.add((int) ((TlaValue.Int) ((TlaValue.Fn) s.var("wbPps")).get(integer(2))).value());
-            }
-        }
-        return order;
+        return CommonMapping.selectOrder(trace);
     }
 
     /** waitDone: wait_event finds done_reqs empty and the task sleeps ("waitSleep"). */

@@ -72,6 +72,17 @@ final class CommonMapping {
         out.put("ppCtl", set(pps));
     }
 
+    /** The slots the trace's select steps put in wbPps, in order (single, batched). */
+    static List<Integer> selectOrder(List<TraceStep> trace) {
+        List<Integer> order = new ArrayList<>();
+        for (TraceStep s : trace) {
+            if ("wb".equals(s.process()) && "select".equals(s.label()) && str("limitCheck").equals(s.var("wbPc"))) {
+                order.add((int) ((TlaValue.Int) ((TlaValue.Fn) s.var("wbPps")).get(integer(2))).value());
+            }
+        }
+        return order;
+    }
+
     /** ret of zram_writeback_slots() as the spec spells it ("EBIO" is projected to "EIO"). */
     static TlaValue ret(int ret) {
         return str(switch (ret) {

@@ -83,13 +83,7 @@ final class SingleRefinement implements Refinement {
 
     @Override
     public List<Integer> selectOrder(List<TraceStep> trace) {
-        List<Integer> order = new ArrayList<>();
-        for (TraceStep s : trace) {
-            if ("wb".equals(s.process()) && "select".equals(s.label()) && str("limitCheck").equals(s.var("wbPc"))) {
-                order.add((int) ((TlaValue.Int) ((TlaValue.Fn) s.var("wbPps")).get(integer(2))).value());
-            }
-        }
-        return order;
+        return CommonMapping.selectOrder(trace);
     }
 
     @Override

@@ -143,6 +143,8 @@ public final class Batched extends Writeback {
     private volatile ZramPpSlot wbPps;
     private volatile int ret;
     private volatile String retPc = "selectIdleReq";
+    /** Ghost: the error the running reaping will return (the C's local err; ret takes it on return). */
+    private volatile int reapErr;
     /** Ghost: release_wb_ctl() has handed wb_ctl to kfree_rcu() (or kfree()). */
     private volatile boolean ctlReleased;
     /** Ghost: slots one of whose bios ended without error (the spec's wbOkSlots). */
@@ -384,6 +386,7 @@ public final class Batched extends Writeback {
      */
     private int zramCompleteDoneReqs(ZramWbCtl wb) {
         int err0 = 0;
+        reapErr = 0;
         for (;;) {
             at("completeDoneReqs");
             if (wb.numInflight.atomicRead() <= 0) {
@@ -402,6 +405,7 @@ public final class Batched extends Writeback {
             int err = zramWritebackComplete(r);
             if (err != 0) {
                 err0 = err;
+                reapErr = err;
             }
             wb.numInflight.atomicDec();
             releaseReqPps(r);
@@ -535,6 +539,7 @@ public final class Batched extends Writeback {
      * while new bios are in flight.
      */
     private int zramWbWaitForCompletion(ZramWbCtl wb) {
+        reapErr = 0;
         at("waitDone");
         if (wb.numInflight.atomicRead() != 0) {
             wb.done.waitForCompletionIo();
@@ -553,6 +558,7 @@ public final class Batched extends Writeback {
             int err = zramWritebackComplete(r);
             if (err != 0) {
                 err0 = err;
+                reapErr = err;
             }
             releaseReqPps(r);
             ListHead.listAdd(r.entry, wb.idleReqs);
@@ -624,6 +630,11 @@ public final class Batched extends Writeback {
 
     public int ret() {
         return ret;
+    }
+
+    /** The error the running reaping will hand to ret (0: none so far). */
+    public int reapErr() {
+        return reapErr;
     }
 
     /** Where zram_complete_done_reqs() returns to (the spec's wbRetPc). */
