@@ -651,12 +651,13 @@ Init ==
     /\ gpWait = {}
     /\ wbOkSlots = {}
 
+\* Each step names its process and label in lastStep (see ZramCommon).
 Next ==
-    \/ WbStep
-    \/ \E r \in Reqs : EndioStep(r)
-    \/ rcuGp
+    \/ WbStep /\ Took("wb", wbPc)
+    \/ \E r \in Reqs : EndioStep(r) /\ Took(Instance("endio", r), endioPc[r])
+    \/ rcuGp /\ Took("rcu", "rcuGp")
     \/ EnvNext(wbVars)
-    \/ Finished
+    \/ Finished /\ UNCHANGED lastStep
 
 \* Bio completion is fair (the device finishes what it is given), and so is
 \* every process, the grace period included.
@@ -682,6 +683,7 @@ OtherSteps == {"rcuGp"}
 TypeOK ==
     /\ EnvTypeOK
     /\ wbPc \in WbLabels
+    /\ StepTypeOK(WbLabels \cup EndioLabels \cup OtherSteps)
     /\ \A r \in Reqs : endioPc[r] \in EndioLabels
     /\ wbBlk \in {NoBlock} \cup DiskBlocks
     /\ wbReq \in {NoReq} \cup Reqs

@@ -81,6 +81,29 @@ VARIABLES
 envVars == <<tbl, slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
              latest, rdSeen, limEpoch, limStored, limPages>>
 
+(* The step that led to a state, for the reader of a trace: the process as *)
+(* the spec names it ("wb", "endio[2]", "bdev[0]", "freeNotify", ...) and  *)
+(* the label it executed.  No action reads it, and every model's config   *)
+(* sets VIEW vars, which leaves it out: it adds no state, and the state   *)
+(* counts are those of the spec without it.  zwb trace prints it; the     *)
+(* ACTION_CONSTRAINT Reach records every label a run takes (zwb reach).   *)
+VARIABLE lastStep
+
+Took(proc, label) == lastStep' = [proc |-> proc, label |-> label]
+Instance(family, i) == family \o "[" \o ToString(i) \o "]"
+InitStep == lastStep = [proc |-> "init", label |-> "Init"]
+\* Every step is labelled with a label the design declares (TypeOK).
+StepTypeOK(labels) == lastStep.label \in labels \cup EnvLabels \cup {"Init"}
+
+\* TLC register ReachRegister holds the labels taken so far; the first step
+\* with a new label prints it (one worker: runs are breadth-first with one).
+ReachRegister == 17
+ASSUME TLCSet(ReachRegister, {})
+Reach ==
+    \/ lastStep'.label \in TLCGet(ReachRegister)
+    \/ /\ PrintT(<<"zwb-reach", lastStep'.label>>)
+       /\ TLCSet(ReachRegister, TLCGet(ReachRegister) \cup {lastStep'.label})
+
 -----------------------------------------------------------------------------
 (* Slot helpers: zram_test_flag, zram_allocated, zram_free_page.           *)
 
@@ -318,7 +341,7 @@ EnvStep(p, others) ==
     \/ ReadLock(p, others) \/ ReadHandleUnlocked(p, others) \/ ReadBio(p, others)
     \/ ReadRecheck(p, others) \/ LimitStore(p, others)
 
-EnvNext(others) == \E p \in EnvProcs : EnvStep(p, others)
+EnvNext(others) == \E p \in EnvProcs : EnvStep(p, others) /\ Took(p, envPc[p])
 
 
 EnvInit ==
@@ -336,6 +359,7 @@ EnvInit ==
     /\ limEpoch = 0
     /\ limStored = WbLimitInit
     /\ limPages = 0
+    /\ InitStep
 
 EnvDone == \A p \in EnvProcs : envPc[p] = "envDone"
 

@@ -654,11 +654,16 @@ Init ==
     /\ deadTouch = {}
     /\ nullDeref = FALSE
 
+\* Each step names its process and label in lastStep (see ZramCommon).
 Next ==
-    \/ WbStep
-    \/ \E i \in Reqs : bioEndio(i) \/ EndioStep(i)
+    \/ WbStep /\ Took("wb", wbPc)
+    \/ \E i \in Reqs :
+         \/ bioEndio(i) /\ Took(Instance("bdev", i), "bioEndio")
+         \/ (endioSetCompleted(i) \/ endioClearAllocated(i))
+              /\ Took(Instance("endio", i), endioPc[i])
+         \/ endioComplete(i) /\ Took(Instance("endio", i), "endioComplete")
     \/ EnvNext(wbVars)
-    \/ Finished
+    \/ Finished /\ UNCHANGED lastStep
 
 \* Bio completion is fair, every endio runs to its end, and every process
 \* (each lock holder) eventually runs on.
@@ -686,6 +691,7 @@ OtherSteps == {"bioEndio", "endioComplete"}
 TypeOK ==
     /\ EnvTypeOK
     /\ wbPc \in WbLabels
+    /\ StepTypeOK(WbLabels \cup EndioLabels \cup OtherSteps)
     /\ poolN \in {0, PoolSize, PreallocSize}
     /\ wbReq \in {NoReq} \cup Reqs
     /\ \A i \in Reqs :

@@ -269,7 +269,12 @@ Init ==
     /\ wbCheckEpoch = 0
     /\ bio = [state |-> "idle", blk |-> 0, data |-> Zero, err |-> FALSE]
 
-Next == WbStep \/ bioEndio \/ EnvNext(wbVars) \/ Finished
+\* Each step names its process and label in lastStep (see ZramCommon).
+Next ==
+    \/ WbStep /\ Took("wb", wbPc)
+    \/ bioEndio /\ Took("bdev", "bioEndio")
+    \/ EnvNext(wbVars)
+    \/ Finished /\ UNCHANGED lastStep
 
 \* Bio completion is fair (the device finishes what it is given), and so is
 \* every process: each lock holder eventually runs on.
@@ -284,6 +289,7 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 TypeOK ==
     /\ EnvTypeOK
     /\ wbPc \in WbLabels
+    /\ StepTypeOK(WbLabels \cup OtherSteps)
     /\ wbBlk \in {0} \cup WbBlocks
     /\ ppCtl \subseteq (1..Len(ScanQ)) \X Slots
     /\ bio.state \in {"idle", "inflight", "done"}
