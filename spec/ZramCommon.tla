@@ -59,6 +59,8 @@ NoOwner == "none"                       \* slotLock[s] when the slot is unlocked
 DiskBlocks == 0..MaxBlock
 Zero == <<0, 0>>                        \* the zero-filled page of a freed slot
 Junk == <<0, -1>>                       \* a block nobody ever wrote
+Failed == <<0, -2>>                     \* rdVal of a read whose bio failed (no data)
+ZsHandle == -1                          \* the handle of a slot held in zsmalloc: not a block
 Page(s, v) == IF v = 0 THEN Zero ELSE <<s, v>>
 
 VARIABLES
@@ -286,21 +288,30 @@ ReadLock(p, others) ==
     /\ GhostNext
 
 \* READ_BLKIDX_UNLOCKED: read_from_bdev(zram, page, zram_get_handle(zram, index))
-\* after zram_slot_unlock(): the handle may have changed meanwhile.
+\* after zram_slot_unlock(): the handle may have changed meanwhile.  A freed
+\* slot's handle is 0 (block 0); a slot written again holds a zsmalloc handle,
+\* which names no block of the device (tbl's handle abstracts it to 0, so it
+\* is told apart here: ZsHandle).
 ReadHandleUnlocked(p, others) ==
+    LET s == envSlot[p] IN
     /\ envPc[p] = "readHandleUnlocked"
-    /\ rdBlk' = tbl[envSlot[p]].handle
+    /\ rdBlk' = IF TestFlag(s, "ZRAM_WB") \/ tbl[s].ver = 0 THEN tbl[s].handle ELSE ZsHandle
     /\ Goto(p, "readBio")
     /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdVal, latest,
                    limEpoch, limStored, limPages>>
     /\ UNCHANGED others
     /\ GhostNext
 
-\* read_from_bdev(): the read bio reaches the block.
+\* read_from_bdev(): the read bio reaches the block.  A sector beyond the
+\* device (a zsmalloc handle taken for a block) fails the bio: the read
+\* returns an error, with no data and no zram_accessed().
 ReadBio(p, others) ==
     /\ envPc[p] = "readBio"
-    /\ rdVal' = disk[rdBlk]
-    /\ Goto(p, IF ReadRechecks THEN "readRecheck" ELSE "readAccessed")
+    /\ IF rdBlk \in DiskBlocks
+       THEN /\ rdVal' = disk[rdBlk]
+            /\ Goto(p, IF ReadRechecks THEN "readRecheck" ELSE "readAccessed")
+       ELSE /\ rdVal' = Failed
+            /\ Goto(p, "envDone")
     /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, latest,
                    limEpoch, limStored, limPages>>
     /\ UNCHANGED others
@@ -395,6 +406,7 @@ HeldIsReserved(H) == \A h \in H : h.blk \in bitmap
 WbLimit == WbLimitEnable => limPages <= limStored
 
 \* Reads: a read returns a page this slot held while the read ran.
-Reads == ReaderOn /\ envPc["read"] \in {"readAccessed", "envDone"}
+\* (A read that failed returned nothing.)
+Reads == ReaderOn /\ envPc["read"] \in {"readAccessed", "envDone"} /\ rdVal # Failed
             => rdVal \in rdSeen
 =============================================================================

@@ -28,7 +28,8 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   bdLimit          zram-&gt;bd_wb_limit
  *   envPc[p]         the label p's thread is parked at; "envDone" once it returned
  *   envSlot[p]       the slot p works on once it took its first step, 0 before
- *   rdBlk, rdVal     the latest read's block index and page (Zram.ReaderView); 0 and the zero page before
+ *   rdBlk, rdVal     the latest read's block index and page (Zram.ReaderView); 0 and the zero page before;
+ *                    an index beyond the device (a zsmalloc handle) is ZsHandle (-1), a failed read's page Failed
  *   latest[s]        the ghost's logical content of s (its version; 0 when freed)
  *   rdSeen           the contents the read slot held from the read's first locked step to its return
  *   limEpoch         the ghost's limit epoch less the set-up's stores
@@ -38,6 +39,11 @@ import static dev.zwb.conform.TlaValue.tuple;
  * A page (i, v) maps to {@code <<i, v>>}, the zero page to {@code <<0, 0>>}, junk to {@code <<0, -1>>}.
  */
 final class CommonMapping {
+
+    /** The spec's rdVal of a failed read. */
+    static final TlaValue FAILED = tuple(integer(0), integer(-2));
+    /** The spec's rdBlk for a handle that names no block (a zsmalloc handle). */
+    static final long ZS_HANDLE = -1;
 
     private CommonMapping() {
     }
@@ -144,8 +150,9 @@ final class CommonMapping {
         out.put("envPc", TlaValue.fn(envPc));
         out.put("envSlot", TlaValue.fn(envSlot));
         Zram.ReaderView read = zram.readerView();
-        out.put("rdBlk", integer(read == null ? 0 : read.blkIdx()));
-        out.put("rdVal", page(read == null ? null : read.got()));
+        long blk = read == null ? 0 : read.blkIdx();
+        out.put("rdBlk", integer(blk >= 0 && blk <= maxBlock ? blk : ZS_HANDLE));
+        out.put("rdVal", read != null && read.failed() ? FAILED : page(read == null ? null : read.got()));
         out.put("rdSeen", set(read == null ? List.of() : read.seen().stream().map(CommonMapping::page).toList()));
         out.put("limEpoch", integer(zram.ghost.limitEpoch() - twin.setupEpochs));
         out.put("limStored", integer(zram.ghost.limitStored()));

@@ -101,7 +101,7 @@ public final class Replay {
         Thread parked = twin.threadAt(process, step.label());
         boolean deviceFirst = process.startsWith("endio[") && refinement.deviceSteps().contains(step.label())
                 && (parked == null || !step.label().equals(twin.lockstep.parkedAt(parked)));
-        if (process.equals("bdev") || deviceFirst) {
+        if (process.equals("bdev") || process.startsWith("bdev[") || deviceFirst) {
             Refinement.DeviceStep ds = refinement.device(twin, prev, step);
             BackingDevice.Irq irq = twin.bdev.complete(ds.bio(), ds.status());
             Thread t = irq.thread();

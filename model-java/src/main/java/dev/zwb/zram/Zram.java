@@ -317,6 +317,8 @@ public final class Zram {
         volatile long blkIdx;
         /** Ghost for the mapping: the page has been filled (spec rdVal is set). */
         volatile boolean filled;
+        /** Ghost for the mapping: the read failed (its bio ended with an error). */
+        volatile boolean failed;
         /** Ghost for the mapping: the change sequence when the read returned (Long.MAX_VALUE: running). */
         volatile long endSeq = Long.MAX_VALUE;
 
@@ -335,6 +337,8 @@ public final class Zram {
         lastRead = op;
         if (zramReadPage(op) < 0) {
             stats.failedReads.incrementAndGet();
+            op.failed = true;
+            op.endSeq = ghost.now();
             return null;
         }
         ghost.readEnd(index, op.token, op.page.data());
@@ -351,10 +355,11 @@ public final class Zram {
 
     /**
      * What the refinement mapping sees of the latest read (the spec has one reader): the block
-     * index it uses (rdBlk), the page it got (rdVal; null until filled), and every content its
-     * slot held while it ran (rdSeen; empty before its first step under the slot lock).
+     * index it uses (rdBlk), the page it got (rdVal; null until filled or when it failed), every
+     * content its slot held while it ran (rdSeen; empty before its first step under the slot
+     * lock), and whether it failed.
      */
-    public record ReaderView(long blkIdx, Content got, Set<Content> seen) {
+    public record ReaderView(long blkIdx, Content got, Set<Content> seen, boolean failed) {
     }
 
     /** The latest read's {@link ReaderView}, or null before any read started. */
@@ -364,7 +369,7 @@ public final class Zram {
             return null;
         }
         Set<Content> seen = op.token < 0 ? Set.of() : ghost.heldBetween(op.index, op.token, op.endSeq);
-        return new ReaderView(op.blkIdx, op.filled ? op.page.data() : null, seen);
+        return new ReaderView(op.blkIdx, op.filled && !op.failed ? op.page.data() : null, seen, op.failed);
     }
 
     /**
