@@ -68,10 +68,12 @@
 (*  - A request whose endio has cleared ALLOCATED may be reused and its    *)
 (*    new bio completed before the old endio called complete(); so the    *)
 (*    complete() step is a counter per request, not a pc value.            *)
-(*  - blk_plug: a submitted bio sits in the plug until blk_finish_plug.    *)
-(*    The kernel also flushes the plug when the task sleeps (schedule()    *)
-(*    -> sched_submit_work); the model does not: bios are issued at        *)
-(*    blk_finish_plug only, as the brief fixes.                            *)
+(*  - blk_plug: a submitted bio sits in the plug until blk_finish_plug,    *)
+(*    or until the task goes to sleep on `done` (schedule() ->             *)
+(*    sched_submit_work() flushes the plug: SchedSubmitWork).  Other       *)
+(*    sleeps (slot lock, alloc_page) also flush in the kernel; the task    *)
+(*    never waits for a slot lock held across a step here, and alloc_page *)
+(*    does not sleep in the model, so those flushes have no counterpart.   *)
 (*  - set_bit/clear_bit in the endio are taken as sequentially consistent *)
 (*    (the task never sees ALLOCATED clear before COMPLETED set); on a     *)
 (*    weakly ordered CPU they are not (upstream.md Y-2), not modelled.     *)
@@ -375,6 +377,27 @@ waitCompletion ==
                    rq, endioPc, endioLate, deadTouch, nullDeref>>
     /\ UNCHANGED envVars
 
+(* A task that goes to sleep with plugged IO flushes its plug first        *)
+(* (kernel/sched/core.c): wait_for_completion_io() sleeps through          *)
+(* io_schedule_timeout(), whose io_schedule_prepare() calls                *)
+(* blk_flush_plug(current->plug, true), and schedule() does the same in    *)
+(* sched_submit_work().  The task sleeps on `done` where it waits with     *)
+(* done.done = 0 (waitCompletion, drainWait, drainCount); the flush issues *)
+(* the plugged bios and the task stays at its label, asleep.  The patch    *)
+(* finishes the plug before each of those waits (s.248, s.300), so in      *)
+(* these models the plug is empty there and this step is never enabled;   *)
+(* it keeps a variant without s.248 from sleeping on bios it never sent,   *)
+(* as the kernel does (docs/conformance.md).                               *)
+SchedSubmitWork ==
+    /\ wbPc \in {"waitCompletion", "drainWait", "drainCount"}
+    /\ doneCnt = 0
+    /\ \E j \in Reqs : rq[j].bio = "plugged"
+    /\ rq' = [j \in Reqs |-> IF rq[j].bio = "plugged" THEN [rq[j] EXCEPT !.bio = "issued"]
+                             ELSE rq[j]]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
 (***************************************************************************)
 (* zram_writeback_complete(zram, req) (s.86-128):                          *)
 (*   if (!test_and_clear_bit(COMPLETED)) return 0;                         *)
@@ -568,7 +591,7 @@ WbStep ==
     \/ allocBlock \/ readSlot \/ next \/ submitBio \/ getRequest \/ waitCompletion
     \/ writebackComplete \/ completeNext \/ completeError \/ finishPlug
     \/ drainCount \/ drainTest \/ drainWait \/ drainComplete \/ drainCompleteNext
-    \/ drainError \/ drainRelease \/ freePool \/ releaseCtl
+    \/ drainError \/ drainRelease \/ freePool \/ releaseCtl \/ SchedSubmitWork
 
 -----------------------------------------------------------------------------
 (* The backing device: an issued bio of request i completes, with success  *)

@@ -52,9 +52,9 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  * {@code flags} word is shared with the endio (atomic bit ops, see {@link Bitops}); its
  * {@code pps}, {@code blkIdx} and {@code bio} status reach the task through the completion (or,
  * as posted, through the ALLOCATED bit). Every access the endio makes touches the pool's memory
- * and the completion's frame, so REQ_POOL_UAF shows as a use-after-free report. Unlike the spec,
- * the model also flushes the plug when the task sleeps (schedule() does), which only sends bios
- * earlier.
+ * and the completion's frame, so REQ_POOL_UAF shows as a use-after-free report. The plug is
+ * flushed when the task sleeps (schedule() and io_schedule_prepare() do; so does the spec's
+ * SchedSubmitWork when it sleeps on the completion).
  */
 public final class MultiPage extends Writeback {
 
