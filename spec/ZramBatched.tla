@@ -12,7 +12,7 @@
 (*    release_wb_ctl (kfree_rcu), the carried-block release after the     *)
 (*    loop.  The completion design of v2-v4 (COMPLETION_REINIT) follows   *)
 (*    the v4 1/6 patch (zram_wb_wait_for_completion, atomic_dec_return in *)
-(*    the endio).  ../shared/reference/upstream.md section B walks it.    *)
+(*    the endio).  docs/sources.md lists every version and commit.        *)
 (*                                                                         *)
 (* Processes: "wb" (writeback_store -> zram_writeback_slots), one endio    *)
 (* per request of the pool (the backing device completing that request's  *)
@@ -62,7 +62,7 @@
 (* callback frees wb_ctl).  The Java twin calls a step hook with the same  *)
 (* names.                                                                  *)
 (*                                                                         *)
-(* Switches (defects.md): WB_CTL_UAF, BLK_IDX_LEAK (on in as-released),    *)
+(* Switches (docs/defects/): WB_CTL_UAF, BLK_IDX_LEAK (on in as-released), *)
 (* LIMIT_AT_COMPLETION, EARLY_PP_RELEASE, PPS_NOT_OWNED,                   *)
 (* COMPLETION_REINIT, NO_PP_RECHECK, READ_BLKIDX_UNLOCKED,                 *)
 (* NO_READ_RECHECK (read path, in ZramCommon; on in as-released: it is     *)
@@ -100,7 +100,7 @@
 EXTENDS ZramCommon
 
 CONSTANTS
-    ScanTwice,  \* slots a second, overlapping page_indexes= range covers again (C-12)
+    ScanTwice,  \* slots a second, overlapping page_indexes= range covers again
     PoolSize    \* zram->wb_batch_size: requests init_wb_ctl allocates (32 by default)
 
 ASSUME ScanTwice \subseteq Slots
@@ -680,10 +680,17 @@ WbLabels == {"initWbCtl", "scan", "select", "limitCheck", "selectIdleReq", "wait
 EndioLabels == {"endioLock", "endioWakeUp", "endioRcuUnlock", "endioDec", "endioComplete"}
 OtherSteps == {"rcuGp"}
 
+\* The labels a step can carry ("done" is where the task rests): zwb reach's
+\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
+\* (writeback_limit_store cannot run beside a writeback here: see the ASSUME
+\* on EnvProcs, so "limitStore" is no step of this design.)
+StepLabels == (WbLabels \ {"done"}) \cup EndioLabels \cup OtherSteps \cup (EnvStepLabels \ {"limitStore"})
+ASSUME PrintT(<<"zwb-labels", StepLabels>>)
+
 TypeOK ==
     /\ EnvTypeOK
     /\ wbPc \in WbLabels
-    /\ StepTypeOK(WbLabels \cup EndioLabels \cup OtherSteps)
+    /\ StepTypeOK(StepLabels)
     /\ \A r \in Reqs : endioPc[r] \in EndioLabels
     /\ wbBlk \in {NoBlock} \cup DiskBlocks
     /\ wbReq \in {NoReq} \cup Reqs

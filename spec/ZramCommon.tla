@@ -9,7 +9,7 @@
 (* variables and the writeback task, and takes EnvNext(itsOwnVariables). *)
 (*                                                                         *)
 (* C references are to drivers/block/zram/zram_drv.c (v6.17, gregkh/linux  *)
-(* @27997aca, see ../shared/reference/sources.md) unless said otherwise.   *)
+(* @27997aca, see docs/sources.md) unless said otherwise.                  *)
 (*                                                                         *)
 (* Abstractions, each made here and nowhere else:                          *)
 (*  - Data is a version number.  The page a slot holds is <<slot, ver>>;   *)
@@ -31,7 +31,7 @@ EXTENDS Integers, FiniteSets, Sequences, TLC
 CONSTANTS
     Slots,            \* zram slot indexes under test, e.g. {1, 2}
     MaxBlock,         \* backing-device blocks are 0..MaxBlock
-    Switches,         \* the defect switches on in this model (defects.md names)
+    Switches,         \* the defect switches on in this model (docs/defects/ names)
     EnvProcs,         \* environment processes that run, a subset of AllEnvProcs
     WbLimitEnable,    \* zram->wb_limit_enable
     WbLimitInit,      \* zram->bd_wb_limit when writeback starts
@@ -94,8 +94,10 @@ VARIABLE lastStep
 Took(proc, label) == lastStep' = [proc |-> proc, label |-> label]
 Instance(family, i) == family \o "[" \o ToString(i) \o "]"
 InitStep == lastStep = [proc |-> "init", label |-> "Init"]
-\* Every step is labelled with a label the design declares (TypeOK).
-StepTypeOK(labels) == lastStep.label \in labels \cup EnvLabels \cup {"Init"}
+\* Every step carries one of the step labels the design declares (TypeOK).
+StepTypeOK(stepLabels) == lastStep.label \in stepLabels \cup {"Init"}
+\* The environment's labels that a step can carry ("envDone" is where it rests).
+EnvStepLabels == EnvLabels \ {"envDone"}
 
 \* TLC register ReachRegister holds the labels taken so far; the first step
 \* with a new label prints it (one worker: runs are breadth-first with one).

@@ -1,16 +1,17 @@
 ---------------------------- MODULE ZramMultipage ----------------------------
 (***************************************************************************)
 (* Yuwen Chen, "[PATCH v3] zram: Implement multi-page write-back"          *)
-(* (2025-11-05, the seed ../shared/seeds/000_d7aa85879d4227c5.txt), as     *)
-(* posted: a pool of ZRAM_WB_REQ_CNT zram_wb_request (or the on-stack      *)
-(* req_prealloc[2] when kzalloc fails), each with ALLOCATED / COMPLETED    *)
-(* bits, one on-stack completion `done` shared by every request, blk_plug  *)
-(* around the submissions.  The patch replaces zram_writeback_slots() of   *)
-(* the single-page code (v6.17, gregkh/linux @27997aca, see ZramSingle)    *)
-(* and adds zram_writeback_complete(), zram_writeback_endio() and          *)
+(* (2025-11-05, Message-ID tencent_25F89AABFE39535EF957519750D107B7D406    *)
+(* @qq.com, see docs/sources.md), as posted: a pool of ZRAM_WB_REQ_CNT     *)
+(* zram_wb_request (or the on-stack req_prealloc[2] when kzalloc fails),   *)
+(* each with ALLOCATED / COMPLETED bits, one on-stack completion `done`    *)
+(* shared by every request, blk_plug around the submissions.  The patch    *)
+(* replaces zram_writeback_slots() of the single-page code (v6.17,         *)
+(* gregkh/linux @27997aca, see ZramSingle) and adds                        *)
+(* zram_writeback_complete(), zram_writeback_endio() and                   *)
 (* zram_writeback_next_request(); writeback_store(), the scan and the      *)
-(* environment are those of single.  "s.N" below is line N of the seed    *)
-(* file (the patch as archived); names of C functions are exact.           *)
+(* environment are those of single.  Comments cite the patch by function   *)
+(* and statement; names of C functions are exact.                          *)
 (*                                                                         *)
 (* Processes: "wb" (writeback_store -> zram_writeback_slots), "bdev" (the  *)
 (* backing device completing issued bios), one endio per request slot of   *)
@@ -74,9 +75,10 @@
 (*    sleeps (slot lock, alloc_page) also flush in the kernel; the task    *)
 (*    never waits for a slot lock held across a step here, and alloc_page *)
 (*    does not sleep in the model, so those flushes have no counterpart.   *)
-(*  - set_bit/clear_bit in the endio are taken as sequentially consistent *)
-(*    (the task never sees ALLOCATED clear before COMPLETED set); on a     *)
-(*    weakly ordered CPU they are not (upstream.md Y-2), not modelled.     *)
+(*  - set_bit(COMPLETED) then clear_bit(ALLOCATED) in the endio run in    *)
+(*    program order.  That is no simplification: both are atomic RMWs on   *)
+(*    the one `flags` word, and RMWs on one location are totally ordered   *)
+(*    (coherence), so no CPU sees ALLOCATED clear before COMPLETED set.    *)
 (*  - complete() is one atomic step: it takes done.wait.lock, done++,      *)
 (*    wakes, unlocks; a waiter takes the same lock to see done > 0, so it  *)
 (*    cannot return while complete() still touches `done`.                 *)
@@ -167,9 +169,9 @@ scan ==
     /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
-(* s.165-185: DECLARE_COMPLETION_ONSTACK(done); req_pool = kzalloc(32)     *)
-(* or, if that fails, req_prealloc (2, zeroed); every req->done = &done,   *)
-(* flags = 0.                                                              *)
+(* zram_writeback_slots(), set-up: DECLARE_COMPLETION_ONSTACK(done);       *)
+(* req_pool = kzalloc(32) or, if that fails, req_prealloc (2, zeroed);     *)
+(* every req->done = &done, flags = 0.                                   *)
 poolAlloc ==
     /\ wbPc = "poolAlloc"
     /\ \E n \in IF AllocFails THEN {PoolSize, PreallocSize} ELSE {PoolSize} :
@@ -182,14 +184,14 @@ poolAlloc ==
                    endioLate, deadTouch, nullDeref>>
     /\ UNCHANGED envVars
 
-(* zram_writeback_next_request() (s.140-160): for (i = cnt_off; ...)       *)
+(* zram_writeback_next_request(): for (i = cnt_off; ...)                   *)
 (* { req = &pool[i % cnt]; if (!req->page) { req->page = alloc_page();     *)
 (* if (!req->page) continue; } if (!test_and_set_bit(ALLOCATED)) {         *)
 (* cnt_off = (i + 1) % cnt; return req; } } return NULL.  One iteration    *)
 (* per step: an endio may clear a bit between two iterations.              *)
 (* NextRequest(lbl, found, none, isFirst): the caller goes to `found`     *)
-(* with req, or to `none` with req = NULL: the first call (s.186-190)      *)
-(* returns -ENOMEM, the do-while (s.247-248) finishes the plug.            *)
+(* with req, or to `none` with req = NULL: the call before the loop        *)
+(* returns -ENOMEM, the do-while in the loop finishes the plug.            *)
 ReqIndex == (cntOff + nrI) % poolN
 
 NextRequest(lbl, found, none, isFirst) ==
@@ -226,8 +228,8 @@ NextRequest(lbl, found, none, isFirst) ==
 
 nextRequest == NextRequest("nextRequest", "startPlug", "freePool", TRUE)
 
-(* s.192: blk_start_plug(&plug).  Bios submitted from here on wait in the  *)
-(* plug until blk_finish_plug.                                             *)
+(* zram_writeback_slots(): blk_start_plug(&plug).  Bios submitted from    *)
+(* here on wait in the plug until blk_finish_plug.                        *)
 startPlug ==
     /\ wbPc = "startPlug"
     /\ wbPc' = "select"
@@ -235,7 +237,7 @@ startPlug ==
                    rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
     /\ UNCHANGED envVars
 
-(* s.193: while ((req->pps = select_pp_slot(ctl))).  select_pp_slot does   *)
+(* while ((req->pps = select_pp_slot(ctl))).  select_pp_slot does          *)
 (* not unlink the pp-slot; any Selectable linked one may be next.  On NULL *)
 (* the loop ends with req->pps = NULL.                                     *)
 select ==
@@ -250,7 +252,7 @@ select ==
                    doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
     /\ UNCHANGED envVars
 
-(* s.194-199: spin_lock(wb_limit_lock); if (wb_limit_enable &&             *)
+(* Loop top: spin_lock(wb_limit_lock); if (wb_limit_enable &&              *)
 (* !bd_wb_limit) { ret = -EIO; break; }  The ghost epoch of the check is  *)
 (* kept on the request (WbLimit).                                          *)
 limitCheck ==
@@ -266,7 +268,7 @@ limitCheck ==
                    doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
     /\ UNCHANGED envVars
 
-(* s.204-210: if (!req->blk_idx) { req->blk_idx = alloc_block_bdev();      *)
+(* if (!req->blk_idx) { req->blk_idx = alloc_block_bdev();                 *)
 (* if (!req->blk_idx) { ret = -ENOSPC; break; } }  The block stays with    *)
 (* the request until a completion moves it to a slot.                      *)
 allocBlock ==
@@ -287,7 +289,7 @@ allocBlock ==
     /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
-(* s.213-224: index = req->pps->index; zram_slot_lock(); if               *)
+(* index = req->pps->index; zram_slot_lock(); if                          *)
 (* (!ZRAM_PP_SLOT) goto next (lock held); zram_read_from_zspool(req->page);*)
 (* zram_slot_unlock().                                                     *)
 readSlot ==
@@ -318,7 +320,7 @@ ReleasePpSlot(pps) ==
          /\ ppFreed' = ppFreed \cup {pps}
          /\ UNCHANGED nullDeref
 
-(* s.292-298 (the loop's next:): zram_slot_unlock(); release_pp_slot();    *)
+(* The loop's next: label: zram_slot_unlock(); release_pp_slot();          *)
 (* req->pps = NULL; cond_resched().  Unlock and release_pp_slot's re-lock  *)
 (* are one step, as in single.                                             *)
 UnlockAndRelease(lbl, r, ret) ==
@@ -337,7 +339,7 @@ UnlockAndRelease(lbl, r, ret) ==
 
 next == UnlockAndRelease("next", wbReq, "select")
 
-(* s.227-243: bio_init(&req->bio, ..., REQ_OP_WRITE | REQ_SYNC); sector =  *)
+(* bio_init(&req->bio, ..., REQ_OP_WRITE | REQ_SYNC); sector =             *)
 (* blk_idx; bi_end_io = zram_writeback_endio; bi_private = req;            *)
 (* __bio_add_page; list_del_init(&req->pps->entry) (the request now owns   *)
 (* the pp-slot); submit_bio() -- into the plug.  The task now holds no     *)
@@ -359,7 +361,7 @@ submitBio ==
     /\ UNCHANGED <<tbl, slotLock, bitmap, disk, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored>>
 
-(* s.245-252: do { req = zram_writeback_next_request(); if (!req) {        *)
+(* After submit_bio: do { req = zram_writeback_next_request(); if (!req) { *)
 (* blk_finish_plug(&plug); wait_for_completion_io(&done);                  *)
 (* blk_start_plug(&plug); } } while (!req).  blk_finish_plug issues every  *)
 (* plugged bio to the device; it is done in the step that finds NULL.      *)
@@ -384,9 +386,10 @@ waitCompletion ==
 (* sched_submit_work().  The task sleeps on `done` where it waits with     *)
 (* done.done = 0 (waitCompletion, drainWait, drainCount); the flush issues *)
 (* the plugged bios and the task stays at its label, asleep.  The patch    *)
-(* finishes the plug before each of those waits (s.248, s.300), so in      *)
-(* these models the plug is empty there and this step is never enabled;   *)
-(* it keeps a variant without s.248 from sleeping on bios it never sent,   *)
+(* finishes the plug before each of those waits (in the do-while before    *)
+(* wait_for_completion_io, and after the loop), so in these models the     *)
+(* plug is empty there and this step is never enabled; it keeps a variant  *)
+(* without the first blk_finish_plug from sleeping on bios it never sent,  *)
 (* as the kernel does (docs/conformance.md).                               *)
 SchedSubmitWork ==
     /\ wbPc \in {"waitCompletion", "drainWait", "drainCount"}
@@ -399,7 +402,7 @@ SchedSubmitWork ==
     /\ UNCHANGED envVars
 
 (***************************************************************************)
-(* zram_writeback_complete(zram, req) (s.86-128):                          *)
+(* zram_writeback_complete(zram, req):                                     *)
 (*   if (!test_and_clear_bit(COMPLETED)) return 0;                         *)
 (*   err = blk_status_to_errno(bi_status); if (err) return err;            *)
 (*   index = req->pps->index; bd_writes++; zram_slot_lock(index);          *)
@@ -454,14 +457,14 @@ WritebackComplete(lbl, r, nextLbl, errLbl, retLbl) ==
                    doneCnt, owed, endioPc, endioLate, deadTouch>>
     /\ UNCHANGED <<disk, envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored>>
 
-(* s.253: err = zram_writeback_complete(zram, req) on the request the      *)
+(* err = zram_writeback_complete(zram, req) on the request the             *)
 (* do-while got back; 0 -> cond_resched(); continue.                       *)
 writebackComplete ==
     WritebackComplete("writebackComplete", wbReq, "completeNext", "completeError", "select")
 
 completeNext == UnlockAndRelease("completeNext", wbReq, "select")
 
-(* s.254-268: if (err) { release_pp_slot(zram, req->pps); req->pps =      *)
+(* Then: if (err) { release_pp_slot(zram, req->pps); req->pps =           *)
 (* NULL; ret = err; } cond_resched(); continue.  The request keeps its    *)
 (* block for the next page.                                                *)
 completeError ==
@@ -475,8 +478,9 @@ completeError ==
     /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
-(* s.300-307: blk_finish_plug(&plug) issues the plugged bios; if (req)     *)
-(* clear_bit(ALLOCATED, &req->flags) returns the task's own request.       *)
+(* After the loop: blk_finish_plug(&plug) issues the plugged bios;        *)
+(* if (req) clear_bit(ALLOCATED, &req->flags) returns the task's own      *)
+(* request.                                                                *)
 finishPlug ==
     /\ wbPc = "finishPlug"
     /\ rq' = [j \in Reqs |->
@@ -505,7 +509,7 @@ drainCount ==
                    rq, endioPc, endioLate, deadTouch, nullDeref>>
     /\ UNCHANGED envVars
 
-(* s.308-310: for (i = 0; i < req_pool_cnt; i++) { while (test_bit(        *)
+(* The drain: for (i = 0; i < req_pool_cnt; i++) { while (test_bit(        *)
 (* ALLOCATED, &req_pool[i].flags)) wait_for_completion_io(&done);          *)
 drainTest ==
     /\ wbPc = "drainTest"
@@ -524,14 +528,14 @@ drainWait ==
                    rq, endioPc, endioLate, deadTouch, nullDeref>>
     /\ UNCHANGED envVars
 
-(* s.311: err = zram_writeback_complete(zram, &req_pool[i]).               *)
+(* Drain: err = zram_writeback_complete(zram, &req_pool[i]).               *)
 drainComplete ==
     WritebackComplete("drainComplete", drainI, "drainCompleteNext", "drainError",
                       "drainRelease")
 
 drainCompleteNext == UnlockAndRelease("drainCompleteNext", drainI, "drainRelease")
 
-(* s.312-316: if (err) { release_pp_slot(zram, req_pool[i].pps);           *)
+(* Drain: if (err) { release_pp_slot(zram, req_pool[i].pps);               *)
 (* req->pps = NULL; ret = err; }  WRONG_PPS_CLEAR: as posted, `req` is the *)
 (* main loop's last request, so req_pool[i].pps keeps the freed pp-slot;   *)
 (* fixed: req_pool[i].pps = NULL.                                          *)
@@ -548,7 +552,7 @@ drainError ==
     /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
-(* s.318-321: if (req_pool[i].blk_idx) free_block_bdev(); if               *)
+(* Drain: if (req_pool[i].blk_idx) free_block_bdev(); if                   *)
 (* (req_pool[i].page) __free_page().  Next i, or leave the loop.           *)
 drainRelease ==
     /\ wbPc = "drainRelease"
@@ -562,7 +566,7 @@ drainRelease ==
     /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
-(* s.324-327: out_free_req_pool: if (req_pool != req_prealloc)             *)
+(* out_free_req_pool: if (req_pool != req_prealloc)                        *)
 (* kfree(req_pool); return ret.  The stack frame holding `done` and        *)
 (* req_prealloc ends with the return: from here on both are dead           *)
 (* (PoolLive is FALSE).                                                    *)
@@ -613,7 +617,7 @@ bioEndio(i) ==
     /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
-(* zram_writeback_endio() (s.130-137): s.134 set_bit(COMPLETED);           *)
+(* zram_writeback_endio(), its first statement: set_bit(COMPLETED);        *)
 endioSetCompleted(i) ==
     /\ endioPc[i] = "endioSetCompleted"
     /\ rq' = [rq EXCEPT ![i].flags = @ \cup {"COMPLETED"}]
@@ -623,7 +627,7 @@ endioSetCompleted(i) ==
                    drainI, doneCnt, owed, endioLate, nullDeref>>
     /\ UNCHANGED envVars
 
-(* s.135 clear_bit(ALLOCATED): from here the task may reuse the            *)
+(* Its second: clear_bit(ALLOCATED): from here the task may reuse the      *)
 (* request, and the as-posted drain stops waiting for it.                  *)
 endioClearAllocated(i) ==
     /\ endioPc[i] = "endioClearAllocated"
@@ -635,8 +639,9 @@ endioClearAllocated(i) ==
                    drainI, doneCnt, owed, nullDeref>>
     /\ UNCHANGED envVars
 
-(* s.136 complete(req->done): reads req->done from the pool, done.done++   *)
-(* under done.wait.lock and wakes the waiter.  Its last touch of both.     *)
+(* Its third and last: complete(req->done): reads req->done from the     *)
+(* pool, done.done++ under done.wait.lock and wakes the waiter.  Its last *)
+(* touch of both.                                                          *)
 endioComplete(i) ==
     /\ endioLate[i] > 0
     /\ endioLate' = [endioLate EXCEPT ![i] = @ - 1]
@@ -711,10 +716,15 @@ WbLabels == {"scan", "poolAlloc", "nextRequest", "startPlug", "select", "limitCh
 EndioLabels == {"idle", "endioSetCompleted", "endioClearAllocated"}
 OtherSteps == {"bioEndio", "endioComplete"}
 
+\* The labels a step can carry ("done" is where the task rests): zwb reach's
+\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
+StepLabels == (WbLabels \ {"done"}) \cup (EndioLabels \ {"idle"}) \cup OtherSteps \cup EnvStepLabels
+ASSUME PrintT(<<"zwb-labels", StepLabels>>)
+
 TypeOK ==
     /\ EnvTypeOK
     /\ wbPc \in WbLabels
-    /\ StepTypeOK(WbLabels \cup EndioLabels \cup OtherSteps)
+    /\ StepTypeOK(StepLabels)
     /\ poolN \in {0, PoolSize, PreallocSize}
     /\ wbReq \in {NoReq} \cup Reqs
     /\ \A i \in Reqs :

@@ -6,8 +6,7 @@
 (* C: drivers/block/zram/zram_drv.c at gregkh/linux @27997aca (v6.17):     *)
 (* writeback_store(), scan_slots_for_writeback(), place_pp_slot(),         *)
 (* select_pp_slot(), zram_writeback_slots() (offset 16944),                *)
-(* release_pp_slot(), release_pp_ctl().  ../shared/reference/upstream.md   *)
-(* section B2 walks through it.                                            *)
+(* release_pp_slot(), release_pp_ctl().  docs/sources.md names the copy.   *)
 (*                                                                         *)
 (* Processes: "wb" (the task in writeback_store), "bdev" (the backing      *)
 (* device completing the one bio, i.e. the endio that completes            *)
@@ -25,7 +24,7 @@
 EXTENDS ZramCommon
 
 CONSTANT ScanTwice  \* slots that a second, overlapping page_indexes= range
-                    \* covers again (C-12); {} for a single range
+                    \* covers again; {} for a single range
 
 ASSUME ScanTwice \subseteq Slots
 
@@ -35,6 +34,11 @@ WbLabels == {"scan", "select", "limitCheck", "allocBlock", "readSlot", "submitBi
              "bioWait", "releaseOnError", "relock", "next", "freeCarried", "releaseCtl",
              "done"}
 OtherSteps == {"bioEndio"}
+
+\* The labels a step can carry ("done" is where the task rests): zwb reach's
+\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
+StepLabels == (WbLabels \ {"done"}) \cup OtherSteps \cup EnvStepLabels
+ASSUME PrintT(<<"zwb-labels", StepLabels>>)
 
 \* alloc_block_bdev() skips bit 0 ("to confuse zram.handle = 0").
 WbBlocks == 1..MaxBlock
@@ -289,7 +293,7 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 TypeOK ==
     /\ EnvTypeOK
     /\ wbPc \in WbLabels
-    /\ StepTypeOK(WbLabels \cup OtherSteps)
+    /\ StepTypeOK(StepLabels)
     /\ wbBlk \in {0} \cup WbBlocks
     /\ ppCtl \subseteq (1..Len(ScanQ)) \X Slots
     /\ bio.state \in {"idle", "inflight", "done"}

@@ -27,6 +27,10 @@ public final class Repo {
 
     /** A runner whose scratch files go under cli/target/. */
     public static TlcRunner runner(String area) {
-        return new TlcRunner(Path.of("target", area).toAbsolutePath(), Duration.ofMinutes(10), "3g");
+        return runnerIn(Path.of("target", area).toAbsolutePath());
+    }
+
+    public static TlcRunner runnerIn(Path work) {
+        return new TlcRunner(work, Duration.ofMinutes(10), "3g");
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,12 +31,19 @@ public final class Checker {
     private final TlcRunner runner;
     private final int jobs;
     private final PrintStream progress;
+    private final Map<String, String> overrides;
 
     public Checker(Path specDir, TlcRunner runner, int jobs, PrintStream progress) {
+        this(specDir, runner, jobs, progress, Map.of());
+    }
+
+    /** A checker whose runs override constants of every config (zwb check --set). */
+    public Checker(Path specDir, TlcRunner runner, int jobs, PrintStream progress, Map<String, String> overrides) {
         this.specDir = specDir;
         this.runner = runner;
         this.jobs = jobs;
         this.progress = progress;
+        this.overrides = Map.copyOf(overrides);
     }
 
     /** Reads the config of a model, failing with one line if it is missing or lacks Switches. */
@@ -47,53 +55,83 @@ public final class Checker {
         return ModelConfig.read(cfg);
     }
 
+    /** The TLC job for a model: its spec and config, with this checker's overrides. */
+    public TlcRunner.Job job(ModelEntry e) {
+        return new TlcRunner.Job(e.model(), specDir, e.spec(), specDir.resolve(e.config()), overrides,
+                e.isSimulation(), e.simDepth(), e.simTraces(), e.simSeed());
+    }
+
     public Verdict check(ModelEntry e) throws ManifestException, IOException, InterruptedException {
+        return compare(e, checkedConfig(e), runner.run(job(e)));
+    }
+
+    /** Like check, but reuses the last run of exactly this spec, config and mode when there is one. */
+    public Verdict checkReusing(ModelEntry e) throws ManifestException, IOException, InterruptedException {
+        ModelConfig cfg = checkedConfig(e);
+        TlcResult kept = runner.cached(job(e));
+        return compare(e, cfg, kept != null ? kept : runner.run(job(e)));
+    }
+
+    private ModelConfig checkedConfig(ModelEntry e) throws ManifestException {
         ModelConfig cfg = config(e);
-        if (!cfg.switches().equals(e.switches())) {
+        if (e.expected() != null && !cfg.switches().equals(e.switches())) {
             throw new ManifestException("model " + e.model() + ": config switches " + cfg.switches()
                     + " differ from the manifest's " + e.switches());
         }
-        TlcRunner.Job job = new TlcRunner.Job(e.model(), specDir, e.spec(), specDir.resolve(e.config()),
-                e.isSimulation(), e.simDepth(), e.simTraces(), e.simSeed());
-        TlcResult r = runner.run(job);
-        return compare(e, cfg, r);
+        return cfg;
     }
 
-    /** Holds a TLC result to the manifest entry. */
+    /**
+     * Holds a TLC result to the manifest entry: the verdict (kind and name)
+     * must be the recorded one; the numbers under it may drift.
+     */
     public static Verdict compare(ModelEntry e, ModelConfig cfg, TlcResult r) {
-        Expected x = e.expected();
-        List<String> why = new ArrayList<>();
         String actualName = r.violated();
         if (r.outcome() == TlcOutcome.PROPERTY) {
             actualName = cfg.properties().size() == 1 ? cfg.properties().get(0) : "a temporal property";
         }
-        String expectedOutcome = x.result();
-        String actualOutcome = r.outcome().word();
-        if (!expectedOutcome.equals(actualOutcome)) {
-            why.add("expected " + expectedOutcome + ", TLC reported " + actualOutcome);
-        } else if (x.isSuccess()) {
-            if (x.distinctStates() >= 0 && x.distinctStates() != r.distinctStates()) {
-                why.add("distinct states " + r.distinctStates() + ", manifest says " + x.distinctStates());
-            }
-            if (x.depth() >= 0 && x.depth() != r.depth()) {
-                why.add("depth " + r.depth() + ", manifest says " + x.depth());
-            }
-        } else {
-            if (x.name() != null && !x.name().equals(actualName)) {
-                why.add("violated " + actualName + ", manifest says " + x.name());
-            }
-            if (x.traceLength() != r.traceLength()) {
-                why.add("trace length " + r.traceLength() + ", manifest says " + x.traceLength());
-            }
+        Expected x = e.expected();
+        if (r.outcome().isError()) {
+            return new Verdict(e, r, actualName, Verdict.Status.ERROR, List.of());
         }
-        return new Verdict(e, r, actualName, why.isEmpty(), why);
+        if (x == null) {
+            return new Verdict(e, r, actualName, Verdict.Status.ADHOC, e.note().isEmpty() ? List.of() : List.of(e.note()));
+        }
+        List<String> notes = new ArrayList<>();
+        if (!x.result().equals(r.outcome().word()) || x.name() != null && !x.name().equals(actualName)) {
+            String found = r.outcome() == TlcOutcome.SUCCESS ? "pass"
+                    : r.outcome().word() + (actualName != null ? " " + actualName : "");
+            String wanted = x.isSuccess() ? "pass" : x.result() + (x.name() != null ? " " + x.name() : "");
+            notes.add("expected " + wanted + ", TLC found " + found);
+            return new Verdict(e, r, actualName, Verdict.Status.MISMATCH, notes);
+        }
+        if (x.isSuccess()) {
+            drift(notes, "distinct states", x.distinctStates(), r.distinctStates());
+            drift(notes, "depth", x.depth(), r.depth());
+        } else {
+            drift(notes, "trace length", x.traceLength(), r.traceLength());
+        }
+        return new Verdict(e, r, actualName, notes.isEmpty() ? Verdict.Status.OK : Verdict.Status.DRIFT, notes);
+    }
+
+    private static void drift(List<String> notes, String what, long recorded, long now) {
+        if (recorded >= 0 && recorded != now) {
+            notes.add(String.format(java.util.Locale.ROOT, "%s %,d -> %,d (manifest -> now)", what, recorded, now));
+        }
     }
 
     /** Checks every entry, two (or {@code jobs}) at a time; rows come back in manifest order. */
     public List<Verdict> checkAll(List<ModelEntry> entries)
             throws ManifestException, IOException, InterruptedException {
+        return checkAll(entries, false);
+    }
+
+    /** Checks every entry, reusing kept runs of unchanged specs and configs when reuse is set. */
+    public List<Verdict> checkAll(List<ModelEntry> entries, boolean reuse)
+            throws ManifestException, IOException, InterruptedException {
         for (ModelEntry e : entries) {
-            config(e); // every config is there before anything runs
+            config(e); // every config is there, and every --set names one of its constants,
+            job(e).configText(); // before anything runs
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
         AtomicInteger done = new AtomicInteger();
@@ -101,10 +139,9 @@ public final class Checker {
             List<Future<Verdict>> futures = new ArrayList<>();
             for (ModelEntry e : entries) {
                 futures.add(pool.submit(() -> {
-                    Verdict v = check(e);
+                    Verdict v = reuse ? checkReusing(e) : check(e);
                     progress.printf("[%d/%d] %-32s %-8s %s (%.1f s)%n", done.incrementAndGet(), entries.size(),
-                            e.model(), v.match() ? "ok" : "MISMATCH", v.actualText(),
-                            v.result().wallMillis() / 1000.0);
+                            e.model(), v.status().mark(), v.actualText(), v.result().wallMillis() / 1000.0);
                     return v;
                 }));
             }

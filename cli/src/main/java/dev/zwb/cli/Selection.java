@@ -3,7 +3,9 @@ package dev.zwb.cli;
 import dev.zwb.manifest.Manifest;
 import dev.zwb.manifest.ModelEntry;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** Which manifest models a command works on: filters that must each name something real. */
@@ -19,16 +21,20 @@ final class Selection {
         known("design", designs, m.designs());
         known("variant", variants, m.variants());
         known("model", models, m.modelIds());
-        known("switch", switches, m.switches());
+        List<String> sw = new ArrayList<>();
+        for (String s : switches) {
+            sw.add(s.toUpperCase(Locale.ROOT).replace('-', '_')); // switch names are case-insensitive
+        }
+        known("switch", sw, m.switches());
         if (!PROFILES.contains(profile)) {
-            throw new UserError("unknown profile '" + profile + "'; accepted: " + String.join(", ", PROFILES));
+            throw new UserError(Suggest.unknown("profile", profile, PROFILES, ""));
         }
         boolean named = !models.isEmpty();
         List<ModelEntry> out = m.models().stream()
                 .filter(e -> designs.isEmpty() || designs.contains(e.design()))
                 .filter(e -> variants.isEmpty() || variants.contains(e.variant()))
                 .filter(e -> models.isEmpty() || models.contains(e.model()))
-                .filter(e -> switches.isEmpty() || e.switches().stream().anyMatch(switches::contains))
+                .filter(e -> sw.isEmpty() || e.switches().stream().anyMatch(sw::contains))
                 // a model named with --model runs whatever its profile
                 .filter(e -> named || profile.equals("all") || e.profile().equals(profile))
                 .toList();
@@ -41,7 +47,8 @@ final class Selection {
     private static void known(String what, List<String> given, Set<String> accepted) {
         for (String g : given) {
             if (!accepted.contains(g)) {
-                throw new UserError("unknown " + what + " '" + g + "'; accepted: " + String.join(", ", accepted));
+                throw new UserError(Suggest.unknown(what, g, accepted,
+                        "zwb list shows all " + accepted.size() + " " + (what.endsWith("ch") ? what + "es" : what + "s")));
             }
         }
     }

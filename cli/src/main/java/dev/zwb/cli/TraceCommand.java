@@ -5,91 +5,104 @@ import dev.zwb.check.Verdict;
 import dev.zwb.manifest.Manifest;
 import dev.zwb.manifest.ManifestException;
 import dev.zwb.manifest.ModelEntry;
-import dev.zwb.tlc.StepLabel;
-import dev.zwb.tlc.TlcRunner;
-import dev.zwb.tlc.TraceState;
+import dev.zwb.trace.Trace;
+import dev.zwb.trace.TraceFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * zwb trace MODEL: run one model and print its counterexample step by step,
- * each step with the action (the spec label) and the variables it changed.
+ * zwb trace MODEL: the model's counterexample, one step per entry: the
+ * process, the label it executed, the C function of that label and what the
+ * step changed; the last state marked with what it violates. The last run of
+ * the same spec, config and mode is reused; TLC runs only when one changed.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
-        description = "Run one model and print its counterexample, one step per line.")
+        description = "Print a model's counterexample: process, label, C function, what changed.")
 final class TraceCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
     Zwb zwb;
 
-    @Parameters(paramLabel = "MODEL", description = "design/variant, as zwb list shows")
+    @Parameters(paramLabel = "MODEL", arity = "0..1", description = "design/variant, as zwb list shows")
     String model;
 
-    @Option(names = "--markdown", description = "print a Markdown table (for docs/)")
-    boolean markdown;
+    @Option(names = "--config", paramLabel = "FILE.cfg", description = "trace this config instead, ad hoc")
+    java.nio.file.Path config;
+
+    @Option(names = "--spec", paramLabel = "SPEC", description = "the spec of --config (default: the config's design)")
+    String spec;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    Form form = new Form();
+
+    static final class Form {
+        @Option(names = "--markdown", description = "a Markdown table (for docs/)")
+        boolean markdown;
+        @Option(names = "--mermaid", description = "a Mermaid sequence diagram (for docs/)")
+        boolean mermaid;
+        @Option(names = "--full", description = "every variable of every state, not only what changed")
+        boolean full;
+    }
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a constant for this run (repeatable)")
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--timeout", defaultValue = "600", description = "seconds allowed (default 600)")
     long timeout;
 
     @Override
     public Integer call() throws Exception {
+        Zwb.checkedTimeout(timeout);
         Manifest m = zwb.manifest();
-        List<ModelEntry> entries = Selection.select(m, List.of(), List.of(), List.of(model), List.of(), "all");
-        ModelEntry e = entries.get(0);
-        TlcRunner runner = new TlcRunner(zwb.root().resolve("target").resolve("tlc"), Duration.ofSeconds(timeout), "4g");
+        if ((model == null) == (config == null)) {
+            throw new UserError("zwb trace takes a MODEL or --config FILE.cfg (one of them)");
+        }
+        ModelEntry e = config != null ? AdHoc.entry(zwb.root(), m, config, spec)
+                : Selection.select(m, List.of(), List.of(), List.of(model), List.of(), "all").get(0);
+        Map<String, String> set = Zwb.overrides(sets);
+        if (!set.isEmpty()) {
+            e = e.adHoc("with " + set);
+        }
         Verdict v;
         try {
-            v = new Checker(m.specDir(), runner, 1, System.err).check(e);
-        } catch (ManifestException ex) {
+            Checker checker = new Checker(m.specDir(), zwb.runner(timeout), 1, System.err, set);
+            checker.job(e).configText();
+            v = checker.checkReusing(e);
+        } catch (ManifestException | IllegalArgumentException ex) {
             throw new UserError(ex.getMessage());
         }
         if (v.problem() != null) {
             System.err.println("zwb: " + v.problem());
-            return Zwb.MISMATCH;
+            return Zwb.TLC_FAILED;
         }
-        List<TraceState> trace = v.result().trace();
-        System.out.println(e.model() + ": " + v.actualText() + " — expected " + v.expectedText());
-        if (trace.isEmpty()) {
-            System.out.println("no counterexample: every invariant and property holds ("
-                    + v.result().distinctStates() + " distinct states)");
-            return v.match() ? 0 : Zwb.MISMATCH;
+        int code = Zwb.exitCode(List.of(v), false);
+        if (v.entry().expected() == null) {
+            code = Zwb.OK; // an ad hoc trace is asked for: printing it is the success
         }
-        if (markdown) {
-            System.out.println("| # | step | what changed |");
-            System.out.println("|---|------|--------------|");
+        if (v.result().trace().isEmpty()) {
+            System.out.println(e.model() + ": pass, no counterexample (" + v.result().distinctStates()
+                    + " distinct states)" + (v.match() ? "" : "; the manifest expects " + v.expectedText()));
+            return code;
         }
-        Map<String, String> prev = Map.of();
-        TraceState before = null;
-        for (TraceState s : trace) {
-            String label = StepLabel.of(before, s);
-            before = s;
-            StringBuilder changed = new StringBuilder();
-            for (Map.Entry<String, String> var : s.vars().entrySet()) {
-                if (!var.getValue().equals(prev.get(var.getKey()))) {
-                    if (changed.length() > 0) {
-                        changed.append(markdown ? "<br>" : "; ");
-                    }
-                    changed.append(var.getKey()).append(" = ").append(var.getValue());
-                }
-            }
-            if (markdown) {
-                System.out.printf("| %d | `%s` | %s |%n", s.number(), label,
-                        changed.toString().replace("|", "\\|"));
-            } else {
-                System.out.printf("%3d  %-26s %s%n", s.number(), label, changed);
-            }
-            prev = s.vars();
+        Trace t = Trace.of(v.result(), v.actualText(), e.design(), zwb.cmap());
+        String head = e.model() + ": " + v.actualText() + ", " + v.result().traceLength() + " states"
+                + (e.expected() == null ? "" : " (manifest: " + v.expectedText() + ", "
+                + e.expected().traceLength() + " states" + (v.match() ? "" : "; MISMATCH") + ")");
+        if (form.markdown) {
+            System.out.print(TraceFormat.markdown(t));
+        } else if (form.mermaid) {
+            System.out.print(TraceFormat.mermaid(t));
+        } else {
+            System.out.println(head);
+            System.out.print(TraceFormat.text(t, form.full));
         }
-        if (v.result().loopBackTo() >= 0) {
-            System.out.println("... and back to state " + v.result().loopBackTo() + " (a cycle that never returns)");
-        }
-        return v.match() ? 0 : Zwb.MISMATCH;
+        return code;
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param simDepth for simulate: the depth of each behaviour (-depth)
  * @param simTraces for simulate: how many behaviours (-simulate num=)
  * @param simSeed  for simulate: TLC's -seed, so a run is repeatable
+ * @param expected the verdict TLC must reach; null for an ad hoc run (zwb check --config / --set)
  */
 public record ModelEntry(
         String model,
@@ -34,6 +35,12 @@ public record ModelEntry(
 
     public boolean isSimulation() {
         return mode.equals("simulate");
+    }
+
+    /** The same model without a verdict to hold it to: an ad hoc run. */
+    public ModelEntry adHoc(String note) {
+        return new ModelEntry(model, design, variant, spec, config, switches, mode, profile, null, note,
+                simDepth, simTraces, simSeed);
     }
 
     /** The switches as the table prints them. */

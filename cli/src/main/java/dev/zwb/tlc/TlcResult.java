@@ -18,6 +18,10 @@ import java.util.List;
  * @param wallMillis     wall time of the TLC JVM
  * @param errorLine      the first line of TLC's error message when it could not check
  * @param output         where TLC's full output was kept
+ * @param stuttering     a liveness counterexample that ends in stuttering (message 2218)
+ * @param reached        the step labels the run took (the spec's Reach action constraint)
+ * @param declaredLabels the step labels the spec declares (its StepLabels), empty if it prints none
+ * @param tlcVersion     TLC's version line (message 2262), or null
  */
 public record TlcResult(
         TlcOutcome outcome,
@@ -30,10 +34,22 @@ public record TlcResult(
         int exitCode,
         long wallMillis,
         String errorLine,
-        Path output) {
+        Path output,
+        boolean stuttering,
+        java.util.SortedSet<String> reached,
+        java.util.SortedSet<String> declaredLabels,
+        String tlcVersion) {
 
     public TlcResult {
         trace = List.copyOf(trace);
+        reached = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(reached));
+        declaredLabels = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(declaredLabels));
+    }
+
+    /** A run TLC could not finish: a timeout, before any output was read. */
+    public static TlcResult timeout(long wallMillis, String why, Path output) {
+        return new TlcResult(TlcOutcome.TIMEOUT, null, -1, -1, -1, List.of(), -1, -1, wallMillis, why, output,
+                false, new java.util.TreeSet<>(), new java.util.TreeSet<>(), null);
     }
 
     /** Number of states in the counterexample. */

@@ -15,8 +15,15 @@ import java.util.regex.Pattern;
  * tlc2.output.EC): 2107/2110 invariant violated, 2114 deadlock, 2116
  * temporal property violated, 2217 a trace state, 2122 "back to state"
  * (the loop of a liveness trace), 2132 assertion failed, 2199 state counts,
- * 2194 search depth. Any message of severity 1 (error) that is none of those
- * gives the error line for a run that could not be checked.
+ * 2194 search depth, 2218 stuttering (the end of a liveness trace), 2262
+ * TLC's version, 5006 a config-file error (nested inside message 1000). Any
+ * message of severity 1 (error) that is none of those gives the error line
+ * for a run that could not be checked. SANY's parse and semantic errors are
+ * plain lines; they become {@code file:line:col: message}. Lines the specs
+ * print with PrintT: {@code <<"zwb-reach", "label">>} (a label taken) and
+ * {@code <<"zwb-labels", {...}>>} (the labels the spec declares).
+ *
+ * No error line it returns carries a TLC marker or a Java exception name.
  */
 public final class ToolOutputParser {
 
@@ -40,6 +47,12 @@ public final class ToolOutputParser {
     private static final int EC_DEPTH = 2194;
     private static final int SEVERITY_ERROR = 1;
     private static final String CONFIG_EXCEPTION = "tlc2.tool.ConfigFileException";
+    private static final int EC_STUTTERING = 2218;
+    private static final int EC_VERSION = 2262;
+    private static final int EC_CONFIG = 5006;
+    private static final Pattern REACH = Pattern.compile("^<<\\s*\"zwb-reach\",\\s*\"(\\w+)\"\\s*>>$");
+    private static final Pattern QUOTED = Pattern.compile("\"([\\w-]+)\"");
+    private static final Pattern CONFIG_LINE = Pattern.compile("configuration file at line (\\d+)");
 
     private ToolOutputParser() {
     }
@@ -51,26 +64,27 @@ public final class ToolOutputParser {
         }
     }
 
+    /** The messages, in the order they end; a message nested in another (5006 in 1000) is its own. */
     static List<Message> messages(List<String> lines) {
         List<Message> out = new ArrayList<>();
-        Integer code = null;
-        int severity = 0;
-        List<String> body = new ArrayList<>();
+        java.util.Deque<Message> open = new java.util.ArrayDeque<>();
         for (String line : lines) {
-            Matcher s = START.matcher(line);
-            if (s.matches()) {
-                code = Integer.parseInt(s.group(1));
-                severity = Integer.parseInt(s.group(2));
-                body = new ArrayList<>();
+            // a nested start can follow text on the same line (": @!@!@STARTMSG 5006:0 @!@!@")
+            int at = line.indexOf("@!@!@STARTMSG");
+            Matcher s = at >= 0 ? START.matcher(line.substring(at)) : null;
+            if (s != null && s.matches()) {
+                if (at > 0 && !open.isEmpty()) {
+                    open.peek().body().add(line.substring(0, at));
+                }
+                open.push(new Message(Integer.parseInt(s.group(1)), Integer.parseInt(s.group(2)), new ArrayList<>()));
                 continue;
             }
-            if (code != null && END.matcher(line).matches()) {
-                out.add(new Message(code, severity, body));
-                code = null;
+            if (!open.isEmpty() && END.matcher(line).matches()) {
+                out.add(open.pop());
                 continue;
             }
-            if (code != null) {
-                body.add(line);
+            if (!open.isEmpty()) {
+                open.peek().body().add(line);
             }
         }
         return out;
@@ -83,7 +97,9 @@ public final class ToolOutputParser {
         long generated = -1;
         int depth = -1;
         int loopBackTo = -1;
+        boolean stuttering = false;
         String errorLine = null;
+        String version = null;
         boolean sawViolation = false;
         boolean configError = false;
         List<TraceState> trace = new ArrayList<>();
@@ -100,6 +116,12 @@ public final class ToolOutputParser {
                 case EC_DEADLOCK, EC_TEMPORAL, EC_ASSERT -> sawViolation = true;
                 case EC_TRACE_STATE -> trace.add(traceState(m.body()));
                 case EC_BACK_TO_STATE -> loopBackTo = backTo(m.text());
+                case EC_STUTTERING -> stuttering = true;
+                case EC_VERSION -> version = firstLine(m.text());
+                case EC_CONFIG -> {
+                    configError = true;
+                    errorLine = configErrorLine(m.text());
+                }
                 case EC_STATES -> {
                     Matcher v = STATES.matcher(m.text());
                     if (v.find()) {
@@ -114,16 +136,14 @@ public final class ToolOutputParser {
                     }
                 }
                 default -> {
-                    if (m.severity() == SEVERITY_ERROR && errorLine == null) {
-                        int cfg = m.text().indexOf(CONFIG_EXCEPTION);
-                        if (cfg >= 0) {
-                            // TLC reports a bad config as an "unexpected exception", exit 255
-                            configError = true;
-                            errorLine = m.text().substring(cfg + CONFIG_EXCEPTION.length())
-                                    .replaceFirst("^\\s*:", "").replaceAll("\\s+", " ").trim();
-                        } else {
-                            errorLine = firstLine(m.text());
-                        }
+                    int cfg = m.text().indexOf(CONFIG_EXCEPTION);
+                    if (m.severity() == SEVERITY_ERROR && cfg >= 0 && !configError) {
+                        // a config error TLC reports as an "unexpected exception" without a nested 5006
+                        configError = true;
+                        errorLine = configErrorLine(m.text().substring(cfg + CONFIG_EXCEPTION.length())
+                                .replaceFirst("^\\s*:\\s*", "").trim());
+                    } else if (m.severity() == SEVERITY_ERROR && errorLine == null && !m.text().isBlank()) {
+                        errorLine = firstLine(m.text());
                     }
                 }
             }
@@ -138,11 +158,58 @@ public final class ToolOutputParser {
         if (configError) {
             outcome = TlcOutcome.CONFIG_ERROR;
         }
-        if (outcome.isError() && errorLine == null) {
+        if (outcome == TlcOutcome.PARSE_ERROR) {
+            String sany = SanyErrors.first(lines);
+            if (sany != null) {
+                errorLine = sany;
+            }
+        }
+        if (outcome.isError() && (errorLine == null || errorLine.isBlank())) {
             errorLine = lastNonBlank(lines);
         }
+        java.util.SortedSet<String> reached = new java.util.TreeSet<>();
+        java.util.SortedSet<String> declared = new java.util.TreeSet<>();
+        StringBuilder labels = null; // PrintT breaks a long set over several lines
+        for (String line : lines) {
+            Matcher r = REACH.matcher(line.trim());
+            if (r.matches()) {
+                reached.add(r.group(1));
+                continue;
+            }
+            if (labels == null && line.trim().startsWith("<<") && line.contains("\"zwb-labels\"")) {
+                labels = new StringBuilder();
+            }
+            if (labels != null) {
+                labels.append(' ').append(line.trim());
+                if (line.contains(">>")) {
+                    Matcher q = QUOTED.matcher(labels);
+                    while (q.find()) {
+                        if (!q.group(1).equals("zwb-labels")) {
+                            declared.add(q.group(1));
+                        }
+                    }
+                    labels = null;
+                }
+            }
+        }
         return new TlcResult(outcome, violated, distinct, generated, depth, trace, loopBackTo,
-                exitCode, wallMillis, errorLine, output);
+                exitCode, wallMillis, errorLine == null ? null : clean(errorLine), output, stuttering, reached,
+                declared, version);
+    }
+
+    /** "TLC found an error in the configuration file at line 5 / It was expecting }..." as "line 5: It was expecting }...". */
+    private static String configErrorLine(String text) {
+        Matcher l = CONFIG_LINE.matcher(text);
+        String[] parts = text.split("\n");
+        String rest = parts.length > 1 ? String.join(" ", java.util.Arrays.copyOfRange(parts, 1, parts.length)) : text;
+        return (l.find() ? "line " + l.group(1) + ": " : "") + rest.replaceAll("\\s+", " ").trim();
+    }
+
+    /** No TLC marker and no Java exception name reaches the user. */
+    public static String clean(String line) {
+        return line.replaceAll("@!@!@(START|END)MSG \\d+(:\\d+)? @!@!@", " ")
+                .replaceAll("\\b(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:?", " ")
+                .replaceAll("\\s+", " ").trim();
     }
 
     private static TraceState traceState(List<String> body) {
@@ -212,7 +279,7 @@ public final class ToolOutputParser {
     private static String lastNonBlank(List<String> lines) {
         for (int i = lines.size() - 1; i >= 0; i--) {
             String line = lines.get(i);
-            if (!line.isBlank() && !line.startsWith("@!@!@")) {
+            if (!line.isBlank() && !line.contains("@!@!@")) {
                 return line.trim();
             }
         }

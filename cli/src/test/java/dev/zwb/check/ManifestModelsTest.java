@@ -3,21 +3,32 @@ package dev.zwb.check;
 import dev.zwb.Repo;
 import dev.zwb.manifest.Manifest;
 import dev.zwb.manifest.ModelEntry;
+import dev.zwb.trace.CMap;
+import dev.zwb.trace.Trace;
+import dev.zwb.trace.TraceFormat;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Holds TLC to the manifest: every CI model is checked (two at once) and must
- * reach exactly its recorded verdict: the result, the violated invariant, the
- * counterexample length, or for a pass the distinct-state count and depth.
- * A spec change that drifts any of these fails here.
+ * Holds TLC to the manifest, strictly (as zwb check --strict): every CI model
+ * is checked (two at once) and must reach exactly its recorded verdict and
+ * numbers: the result, the violated invariant, the counterexample length, or
+ * for a pass the distinct-state count and depth. A spec change that drifts
+ * any of these fails here, so the manifest is updated with the change.
+ *
+ * The same runs hold the trace and reach output: every step of every failing
+ * model's counterexample names a process and a declared label, the last state
+ * is marked with what it violates, every run reports the labels it took, and
+ * the verdict table fits 100 columns.
  */
 class ManifestModelsTest {
 
@@ -28,8 +39,43 @@ class ManifestModelsTest {
         assertFalse(ci.isEmpty(), "the manifest has CI models");
         PrintStream progress = System.out;
         List<Verdict> verdicts = new Checker(m.specDir(), Repo.runner("tlc-ci"), 2, progress).checkAll(ci);
-        return verdicts.stream().map(v -> DynamicTest.dynamicTest(v.entry().model(), () ->
-                assertTrue(v.match(), v.entry().model() + ": " + String.join("; ", v.mismatches())
-                        + (v.problem() != null ? " (" + v.problem() + ")" : ""))));
+        CMap map = CMap.read(Repo.root());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Verdict v : verdicts) {
+            String model = v.entry().model();
+            tests.add(DynamicTest.dynamicTest(model, () ->
+                    assertEquals(Verdict.Status.OK, v.status(), model + ": " + String.join("; ", v.notes())
+                            + (v.problem() != null ? " (" + v.problem() + ")" : ""))));
+            tests.add(DynamicTest.dynamicTest(model + " reach", () -> {
+                assertFalse(v.result().declaredLabels().isEmpty(), model + ": the spec prints its StepLabels");
+                assertFalse(v.result().reached().isEmpty(), model + ": the run reports the labels it took");
+                assertTrue(v.result().declaredLabels().containsAll(v.result().reached()),
+                        model + ": every label taken is declared: " + v.result().reached());
+            }));
+            if (v.result().outcome().isViolation()) {
+                tests.add(DynamicTest.dynamicTest(model + " trace", () -> readableTrace(v, map)));
+            }
+        }
+        tests.add(DynamicTest.dynamicTest("the table fits 100 columns", () ->
+                VerdictTable.text(verdicts, false).lines()
+                        .forEach(l -> assertTrue(l.length() <= 100, "over 100 columns: " + l))));
+        return tests.stream();
+    }
+
+    /** Every step has a process and a declared label, and the end says what is violated. */
+    private static void readableTrace(Verdict v, CMap map) {
+        Trace t = Trace.of(v.result(), v.actualText(), v.entry().design(), map);
+        assertEquals(v.result().traceLength(), t.steps().size());
+        for (Trace.Step s : t.steps().subList(1, t.steps().size())) {
+            String where = v.entry().model() + " step " + s.number();
+            assertTrue(s.process().matches("wb|bdev|rcu|\\w+\\[\\d+]|freeNotify|discard|write|read|limitStore"),
+                    where + ": process " + s.process());
+            assertTrue(v.result().declaredLabels().contains(s.label()), where + ": label " + s.label());
+            assertFalse(s.c().isEmpty(), where + ": docs/map.md names the C of " + s.label());
+        }
+        String ending = TraceFormat.ending(t).get(0);
+        String name = v.actualText();
+        assertTrue(name.equals("deadlock") ? ending.contains("is a deadlock") : ending.contains(name),
+                v.entry().model() + ": " + ending);
     }
 }

@@ -119,8 +119,56 @@ class ToolOutputParserTest {
             "The exception was a tlc2.tool.ConfigFileException", ": TLC found an error in the configuration file at line 4",
             "It was expecting = or <-, but did not find it."}), 255, 5, OUT);
         assertEquals(TlcOutcome.CONFIG_ERROR, r.outcome());
-        assertEquals("TLC found an error in the configuration file at line 4 It was expecting = or <-, but did not find it.",
-                r.errorLine());
+        assertEquals("line 4: It was expecting = or <-, but did not find it.", r.errorLine());
+    }
+
+    /** TLC 2.18 as it really prints a config error: message 5006 nested inside 1000, after text on one line. */
+    @Test
+    void aNestedConfigMessageGivesTheLineAndNoMarker() {
+        List<String> lines = List.of("@!@!@STARTMSG 1000:1 @!@!@", "TLC threw an unexpected exception.",
+                "The exception was a tlc2.tool.ConfigFileException", ": @!@!@STARTMSG 5006:0 @!@!@",
+                "TLC found an error in the configuration file at line 5", "It was expecting }, but did not find it.",
+                "@!@!@ENDMSG 5006 @!@!@", "@!@!@ENDMSG 1000 @!@!@");
+        TlcResult r = ToolOutputParser.parse(lines, 255, 5, OUT);
+        assertEquals(TlcOutcome.CONFIG_ERROR, r.outcome());
+        assertEquals("line 5: It was expecting }, but did not find it.", r.errorLine());
+    }
+
+    /** SANY's errors are plain lines: they become file:line:col. */
+    @Test
+    void parseAndSemanticErrorsGiveFileLineColumn() {
+        TlcResult parse = ToolOutputParser.parse(List.of("Parsing file /r/spec/ZramSingle.tla", "***Parse Error***",
+                "Encountered \"/\\\\\" at line 69, column 5 and token \"/\\\\\"", "",
+                "@!@!@STARTMSG 3002:1 @!@!@", "Parsing or semantic analysis failed.", "@!@!@ENDMSG 3002 @!@!@"),
+                150, 5, OUT);
+        assertEquals(TlcOutcome.PARSE_ERROR, parse.outcome());
+        assertTrue(parse.errorLine().startsWith("/r/spec/ZramSingle.tla:69:5: parse error: Encountered"), parse.errorLine());
+        TlcResult semantic = ToolOutputParser.parse(List.of("Parsing file /r/spec/ZramSingle.tla",
+                "Semantic errors:", "", "*** Errors: 1", "", "line 68, col 15 to line 68, col 19 of module ZramSingle",
+                "", "Unknown operator: `scann'.", "", "@!@!@STARTMSG 3002:1 @!@!@",
+                "Parsing or semantic analysis failed.", "@!@!@ENDMSG 3002 @!@!@"), 150, 5, OUT);
+        assertEquals("/r/spec/ZramSingle.tla:68:15: Unknown operator: `scann'.", semantic.errorLine());
+    }
+
+    @Test
+    void reachedAndDeclaredLabelsStutteringAndVersion() {
+        List<String> lines = new ArrayList<>(out(new String[] {"2262", "0", "TLC2 Version 2.18 of 20 March 2023"},
+                new String[] {"2116", "1", "Temporal properties were violated."},
+                new String[] {"2217", "4", "1: <Initial predicate>", "/\\ wbPc = \"waitSleep\""},
+                new String[] {"2218", "4", "2: Stuttering"}));
+        lines.add(0, "<<\"zwb-labels\", {\"scan\", \"select\"}>>");
+        lines.add(1, "<<\"zwb-reach\", \"scan\">>");
+        TlcResult r = ToolOutputParser.parse(lines, 13, 5, OUT);
+        assertEquals(TlcOutcome.PROPERTY, r.outcome());
+        assertTrue(r.stuttering());
+        assertEquals(java.util.Set.of("scan", "select"), r.declaredLabels());
+        assertEquals(java.util.Set.of("scan"), r.reached());
+        assertEquals("TLC2 Version 2.18 of 20 March 2023", r.tlcVersion());
+    }
+
+    @Test
+    void noMarkerOrExceptionNameSurvivesCleaning() {
+        assertEquals("boom: bad", ToolOutputParser.clean("@!@!@STARTMSG 1000:1 @!@!@ boom: java.lang.IllegalStateException: bad"));
     }
 
     @Test

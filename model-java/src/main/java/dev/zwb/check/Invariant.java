@@ -2,7 +2,7 @@ package dev.zwb.check;
 
 /**
  * The invariants, named exactly as the TLA+ specs name them (the name TLC reports), each with the
- * group of shared/reference/defects.md it belongs to: NoLostOrStaleData, BlockOwnership, WbLimit,
+ * promise of the defect catalogue (docs/defects/README.md) it belongs to: NoLostOrStaleData, BlockOwnership, WbLimit,
  * MemoryLifetime, Reads, WrittenBackWhenUntouched, WritebackReturns.
  */
 public enum Invariant {
@@ -53,7 +53,7 @@ public enum Invariant {
         this.group = group;
     }
 
-    /** The defects.md group: BlockOwnership and MemoryLifetime have parts, the others are one. */
+    /** The catalogue's group: BlockOwnership and MemoryLifetime have parts, the others are one. */
     public String group() {
         return group;
     }

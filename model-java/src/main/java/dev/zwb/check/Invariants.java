@@ -50,7 +50,7 @@ public final class Invariants {
         return set;
     }
 
-    /** The defects.md groups of the violations (BlockOwnership, MemoryLifetime, ...). */
+    /** The catalogue groups of the violations (BlockOwnership, MemoryLifetime, ...). */
     public static Set<String> brokenGroups(List<Violation> violations) {
         Set<String> set = new java.util.TreeSet<>();
         violations.forEach(v -> set.add(v.invariant().group()));

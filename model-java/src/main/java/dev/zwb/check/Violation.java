@@ -3,7 +3,7 @@ package dev.zwb.check;
 /**
  * One broken invariant and what was seen.
  *
- * @param invariant the invariant (its name is the spec's; its group defects.md's)
+ * @param invariant the invariant (its name is the spec's; its group the defect catalogue's)
  * @param detail    what was seen
  */
 public record Violation(Invariant invariant, String detail) {

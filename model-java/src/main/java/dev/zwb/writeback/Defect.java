@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The defect switches, named as in shared/reference/defects.md and everywhere else in zwb. Each
+ * The defect switches, named as in docs/defects/ (one page each) and everywhere else in zwb. Each
  * names the designs it applies to and the invariant it breaks: the name TLC reports for the
  * model with that switch alone ({@code spec/manifest.json}), which {@code dev.zwb.check.Invariant}
  * also uses. Two teaching switches of the specs are here too: BLK_IDX_LEAK on single, and
@@ -51,7 +51,7 @@ public enum Defect {
     }
 
     /**
-     * The switch named {@code name}, as defects.md, the specs and the manifest spell it.
+     * The switch named {@code name}, as docs/defects/, the specs and the manifest spell it.
      *
      * @throws IllegalArgumentException naming the bad value and the accepted ones
      */

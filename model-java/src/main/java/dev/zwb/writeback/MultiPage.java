@@ -19,11 +19,12 @@ import static dev.zwb.zram.ZramTable.ZRAM_PP_SLOT;
 import static dev.zwb.zram.ZramTable.ZRAM_WB;
 
 /**
- * Yuwen Chen's "[PATCH v3] zram: Implement multi-page write-back" (2025-11-05; the seed
- * 000_d7aa85879d4227c5.txt; spec: spec/ZramMultipage.tla), against the v6.17 single-page code: a
+ * Yuwen Chen's "[PATCH v3] zram: Implement multi-page write-back" (2025-11-05, Message-ID
+ * tencent_25F89AABFE39535EF957519750D107B7D406@qq.com, see docs/sources.md; spec:
+ * spec/ZramMultipage.tla), against the v6.17 single-page code: a
  * pool of requests (32, or the two on-stack req_prealloc when kzalloc fails), each with
  * ALLOCATED / COMPLETED bits, one on-stack completion shared by all of them, a blk_plug, and a
- * drain loop at the end. "s.N" is line N of the seed file.
+ * drain loop at the end. Comments cite the patch by function and statement.
  *
  * <p>Spec labels, writeback task (in program order): {@code scan}, {@code poolAlloc},
  * {@code nextRequest} (one iteration of zram_writeback_next_request() per step),
@@ -139,7 +140,7 @@ public final class MultiPage extends Writeback {
         this.preallocCnt = n;
     }
 
-    /** zram_writeback_slots() (the patch, s.161-328). */
+    /** zram_writeback_slots() as the patch rewrites it. */
     @Override
     protected int zramWritebackSlots(ZramPpCtl ctl) {
         KObject frame = new KObject(kernel, "zram_writeback_slots stack frame (multipage)");
@@ -186,7 +187,7 @@ public final class MultiPage extends Writeback {
         return pool;
     }
 
-    /** From blk_start_plug() (s.192) to the end of the drain loop (s.322); sets ret. */
+    /** zram_writeback_slots() from blk_start_plug() to the end of the drain loop; sets ret. */
     private void writebackLoop(ZramPpCtl ctl, Completion done) {
         BlkPlug plug = new BlkPlug();
         at("startPlug");
@@ -320,7 +321,7 @@ public final class MultiPage extends Writeback {
     }
 
     /**
-     * zram_writeback_next_request() (s.140-160): round robin from cnt_off, one iteration per step
+     * zram_writeback_next_request(): round robin from cnt_off, one iteration per step
      * (label {@code label}), allocating a request's page the first time it is used (v3:
      * "Postpone the page allocation"; alloc_page never fails here), taking the first request
      * whose ALLOCATED bit test_and_set_bit() finds clear.
@@ -345,7 +346,7 @@ public final class MultiPage extends Writeback {
     }
 
     /**
-     * zram_writeback_complete() (s.86-128; label {@code label}): nothing unless the endio marked
+     * zram_writeback_complete() (label {@code label}): nothing unless the endio marked
      * the request COMPLETED. A bio error is returned (the slot stays in memory, the block with
      * the request; the fix of LIMIT_AT_COMPLETION refunds the charge). Otherwise bd_writes++,
      * slot lock, re-test ZRAM_PP_SLOT (unless NO_PP_RECHECK), convert the slot to ZRAM_WB on the
@@ -401,7 +402,7 @@ public final class MultiPage extends Writeback {
     }
 
     /**
-     * zram_writeback_endio() (s.130-137, IRQ context), after the device step {@code bioEndio}:
+     * zram_writeback_endio() (IRQ context), after the device step {@code bioEndio}:
      * set_bit(COMPLETED) ({@code endioSetCompleted}), clear_bit(ALLOCATED)
      * ({@code endioClearAllocated}), complete(req-&gt;done) ({@code endioComplete}). Once ALLOCATED
      * is clear the posted drain may free the pool and return, so the last step can touch freed

@@ -94,7 +94,7 @@ public final class PostProcessing {
     /**
      * scan_slots_for_writeback(): every slot in [lo, hi) that holds data in memory, is not
      * same-filled and matches {@code mode} becomes a pp-slot. One step per slot (spec label
-     * {@code scan}). A slot that is already a pp-slot is placed again (upstream.md C-12).
+     * {@code scan}). A slot that is already a pp-slot is placed again (duplicate pp-slots; docs/single.md).
      */
     public static void scanSlotsForWriteback(Zram zram, int mode, int lo, int hi, ZramPpCtl ctl) {
         ZramTable table = zram.table;

@@ -236,7 +236,7 @@ class SharedPathsTest {
         assertEquals(List.of(), theLastSlotIsFreedAfterItsBlockIsReserved(Variant.fixed(design)));
     }
 
-    // ---- duplicate pp-slots (upstream.md C-12) -----------------------------------------------
+    // ---- duplicate pp-slots (overlapping page_indexes=) ------------------------------------
 
     @ParameterizedTest
     @EnumSource(Design.class)

@@ -31,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the same scenario must pass every interleaving explored.
  *
  * <p>Each run's failure report (the interleaving) is written to
- * {@code target/stress-results/lincheck/DEFECT.txt}, its digest (the lines docs/stress.md
- * shows, see {@link LincheckTraceDigest}) to {@code DEFECT.digest.txt}, and the time to it to
- * {@code target/stress-results/lincheck/times.tsv}.
+ * {@code target/stress-results/lincheck/DEFECT.txt}, its digest (the lines the pages of
+ * docs/defects/ condense, see {@link LincheckTraceDigest}) to {@code DEFECT.digest.txt}, and
+ * the time to it to {@code target/stress-results/lincheck/times.tsv}.
  *
  * <p>Settings. {@code runConcurrentTest(int, Runnable)} has no way to pass settings, and its
  * defaults (loop bound 50, a forced switch every 10 loop iterations) take the pp-ctl's 65-bucket

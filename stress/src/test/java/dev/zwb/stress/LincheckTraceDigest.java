@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cuts a Lincheck failure report down to the lines a reader of docs/stress.md follows. It reads
+ * Cuts a Lincheck failure report down to the lines a reader of docs/defects/ follows. It reads
  * the report's "Detailed trace" table (every event, with the thread that ran it) and keeps, one
  * line per event as {@code thread event}: the spec labels ({@code at("…")}, once per step), the
  * thread switches, and the calls that change what the invariants are about (slot locks, flags
