@@ -39,7 +39,7 @@ class ReplayDivergenceTest {
         Manifest m = Repo.manifest();
         ModelEntry e = m.models().stream().filter(x -> x.model().equals("single/no-pp-recheck")).findFirst().orElseThrow();
         TraceReplayer.Outcome o = new TraceReplayer(m.specDir(),
-                new Checker(m.specDir(), Repo.runner("tlc-replay-divergence"), 1, System.out)).replay(e);
+                new Checker(m.specDir(), Repo.runner("tlc-ci"), 1, System.out)).replay(e);
         assertTrue(o.result().ok(), "the unaltered trace replays: " + o.result().divergence());
         constants = ModelConstants.read(m.specDir().resolve(e.config()));
         trace = o.trace();

@@ -29,12 +29,12 @@ class ReplayManifestTest {
                 .filter(e -> e.profile().equals("ci") && !e.expected().isSuccess()).toList();
         assertFalse(failing.isEmpty(), "the manifest has failing CI models");
         TraceReplayer replayer = new TraceReplayer(m.specDir(),
-                new Checker(m.specDir(), Repo.runner("tlc-replay"), 1, System.out));
+                new Checker(m.specDir(), Repo.runner("tlc-ci"), 1, System.out));
         return failing.stream().map(e -> DynamicTest.dynamicTest(e.model(), () -> {
             TraceReplayer.Outcome o = replayer.replay(e);
             Replay.Result r = o.result();
-            System.out.printf("replay %s: %d states, %d comparisons, %.2f s%n", e.model(), r.marks().size(),
-                    r.compared(), r.nanos() / 1e9);
+            System.out.printf("replay %s: %d states, %d comparisons, replay %.2f s, TLC (or its kept run) %.1f s%n",
+                    e.model(), r.marks().size(), r.compared(), r.nanos() / 1e9, o.tlcMillis() / 1e3);
             assertNull(r.divergence(), e.model() + " diverges: " + r.divergence());
             assertTrue(r.sameEnd(), e.model() + ": TLC reported " + o.tlcVerdict() + ", the Java twin: " + r.end());
             assertTrue(r.marks().size() == o.trace().size() && r.marks().stream().allMatch(Replay.Mark::agrees),
