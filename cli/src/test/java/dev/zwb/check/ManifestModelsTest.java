@@ -3,6 +3,7 @@ package dev.zwb.check;
 import dev.zwb.Repo;
 import dev.zwb.manifest.Manifest;
 import dev.zwb.manifest.ModelEntry;
+import dev.zwb.docs.DocsGenerator;
 import dev.zwb.trace.CMap;
 import dev.zwb.trace.Trace;
 import dev.zwb.trace.TraceFormat;
@@ -56,6 +57,9 @@ class ManifestModelsTest {
                 tests.add(DynamicTest.dynamicTest(model + " trace", () -> readableTrace(v, map)));
             }
         }
+        tests.add(DynamicTest.dynamicTest("docs and README are what zwb docs generates", () ->
+                assertEquals(List.of(), new DocsGenerator(verdicts, map).stale(Repo.root()),
+                        "stale generated sections; run ./zwb docs")));
         tests.add(DynamicTest.dynamicTest("the table fits 100 columns", () ->
                 VerdictTable.text(verdicts, false).lines()
                         .forEach(l -> assertTrue(l.length() <= 100, "over 100 columns: " + l))));
