@@ -139,7 +139,7 @@ ScanOrder(twice) == SortedSeq(Slots) \o SortedSeq(twice)
 \* entry of the highest non-empty bucket, and place_pp_slot() list_add()s at
 \* the head.  Object sizes (buckets) are not modelled, so any slot's pp-slot
 \* may come first; but a slot's pages always compress to the same size, so
-\* two pp-slots of one slot (placed twice, C-12) share a bucket and the one
+\* two pp-slots of one slot (overlapping ranges) share a bucket and the one
 \* placed later is taken first.  (Without this, a trace could take them in
 \* an order the C cannot: see docs/conformance.md.)
 Selectable(ctl) == {p \in ctl : ~\E q \in ctl : q[2] = p[2] /\ q[1] > p[1]}
