@@ -190,13 +190,13 @@ scan ==
     /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
-(* while ((pps = select_pp_slot(ctl))): any remaining pp-slot may be next  *)
-(* (over-approximates the bucket order).  None left: leave the loop.       *)
+(* while ((pps = select_pp_slot(ctl))): any Selectable pp-slot may be next *)
+(* (ZramCommon: the bucket order up to sizes).  None left: leave the loop. *)
 select ==
     /\ wbPc = "select"
     /\ IF ppCtl = {}
        THEN wbPc' = "releaseReq" /\ UNCHANGED wbPps
-       ELSE \E pps \in ppCtl : wbPps' = pps /\ wbPc' = "limitCheck"
+       ELSE \E pps \in Selectable(ppCtl) : wbPps' = pps /\ wbPc' = "limitCheck"
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting,
                    ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
                    req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>

@@ -59,6 +59,8 @@ NoOwner == "none"                       \* slotLock[s] when the slot is unlocked
 DiskBlocks == 0..MaxBlock
 Zero == <<0, 0>>                        \* the zero-filled page of a freed slot
 Junk == <<0, -1>>                       \* a block nobody ever wrote
+Failed == <<0, -2>>                     \* rdVal of a read whose bio failed (no data)
+ZsHandle == -1                          \* the handle of a slot held in zsmalloc: not a block
 Page(s, v) == IF v = 0 THEN Zero ELSE <<s, v>>
 
 VARIABLES
@@ -132,6 +134,15 @@ Expected(s) == Page(s, latest[s])
 SortedSeq(S) == [i \in 1..Cardinality(S) |->
                     CHOOSE x \in S : Cardinality({y \in S : y <= x}) = i]
 ScanOrder(twice) == SortedSeq(Slots) \o SortedSeq(twice)
+
+\* The pp-slots select_pp_slot() may take next from ctl.  It takes the first
+\* entry of the highest non-empty bucket, and place_pp_slot() list_add()s at
+\* the head.  Object sizes (buckets) are not modelled, so any slot's pp-slot
+\* may come first; but a slot's pages always compress to the same size, so
+\* two pp-slots of one slot (overlapping ranges) share a bucket and the one
+\* placed later is taken first.  (Without this, a trace could take them in
+\* an order the C cannot: see docs/conformance.md.)
+Selectable(ctl) == {p \in ctl : ~\E q \in ctl : q[2] = p[2] /\ q[1] > p[1]}
 
 \* The lowest clear bit of the bitmap among the blocks a design may use
 \* (find_next_zero_bit); -1 when every one is taken.
@@ -279,21 +290,30 @@ ReadLock(p, others) ==
     /\ GhostNext
 
 \* READ_BLKIDX_UNLOCKED: read_from_bdev(zram, page, zram_get_handle(zram, index))
-\* after zram_slot_unlock(): the handle may have changed meanwhile.
+\* after zram_slot_unlock(): the handle may have changed meanwhile.  A freed
+\* slot's handle is 0 (block 0); a slot written again holds a zsmalloc handle,
+\* which names no block of the device (tbl's handle abstracts it to 0, so it
+\* is told apart here: ZsHandle).
 ReadHandleUnlocked(p, others) ==
+    LET s == envSlot[p] IN
     /\ envPc[p] = "readHandleUnlocked"
-    /\ rdBlk' = tbl[envSlot[p]].handle
+    /\ rdBlk' = IF TestFlag(s, "ZRAM_WB") \/ tbl[s].ver = 0 THEN tbl[s].handle ELSE ZsHandle
     /\ Goto(p, "readBio")
     /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdVal, latest,
                    limEpoch, limStored, limPages>>
     /\ UNCHANGED others
     /\ GhostNext
 
-\* read_from_bdev(): the read bio reaches the block.
+\* read_from_bdev(): the read bio reaches the block.  A sector beyond the
+\* device (a zsmalloc handle taken for a block) fails the bio: the read
+\* returns an error, with no data and no zram_accessed().
 ReadBio(p, others) ==
     /\ envPc[p] = "readBio"
-    /\ rdVal' = disk[rdBlk]
-    /\ Goto(p, IF ReadRechecks THEN "readRecheck" ELSE "readAccessed")
+    /\ IF rdBlk \in DiskBlocks
+       THEN /\ rdVal' = disk[rdBlk]
+            /\ Goto(p, IF ReadRechecks THEN "readRecheck" ELSE "readAccessed")
+       ELSE /\ rdVal' = Failed
+            /\ Goto(p, "envDone")
     /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, latest,
                    limEpoch, limStored, limPages>>
     /\ UNCHANGED others
@@ -388,6 +408,7 @@ HeldIsReserved(H) == \A h \in H : h.blk \in bitmap
 WbLimit == WbLimitEnable => limPages <= limStored
 
 \* Reads: a read returns a page this slot held while the read ran.
-Reads == ReaderOn /\ envPc["read"] \in {"readAccessed", "envDone"}
+\* (A read that failed returned nothing.)
+Reads == ReaderOn /\ envPc["read"] \in {"readAccessed", "envDone"} /\ rdVal # Failed
             => rdVal \in rdSeen
 =============================================================================

@@ -69,10 +69,12 @@
 (*  - A request whose endio has cleared ALLOCATED may be reused and its    *)
 (*    new bio completed before the old endio called complete(); so the    *)
 (*    complete() step is a counter per request, not a pc value.            *)
-(*  - blk_plug: a submitted bio sits in the plug until blk_finish_plug.    *)
-(*    The kernel also flushes the plug when the task sleeps (schedule()    *)
-(*    -> sched_submit_work); the model does not: bios are issued at        *)
-(*    blk_finish_plug only, as the brief fixes.                            *)
+(*  - blk_plug: a submitted bio sits in the plug until blk_finish_plug,    *)
+(*    or until the task goes to sleep on `done` (schedule() ->             *)
+(*    sched_submit_work() flushes the plug: SchedSubmitWork).  Other       *)
+(*    sleeps (slot lock, alloc_page) also flush in the kernel; the task    *)
+(*    never waits for a slot lock held across a step here, and alloc_page *)
+(*    does not sleep in the model, so those flushes have no counterpart.   *)
 (*  - set_bit(COMPLETED) then clear_bit(ALLOCATED) in the endio run in    *)
 (*    program order.  That is no simplification: both are atomic RMWs on   *)
 (*    the one `flags` word, and RMWs on one location are totally ordered   *)
@@ -236,14 +238,14 @@ startPlug ==
     /\ UNCHANGED envVars
 
 (* while ((req->pps = select_pp_slot(ctl))).  select_pp_slot does          *)
-(* not unlink the pp-slot; the spec lets any linked one be next.  On NULL  *)
+(* not unlink the pp-slot; any Selectable linked one may be next.  On NULL *)
 (* the loop ends with req->pps = NULL.                                     *)
 select ==
     /\ wbPc = "select"
     /\ IF ppCtl = {}
        THEN /\ SetReq(wbReq, "pps", NoPps)
             /\ wbPc' = "finishPlug"
-       ELSE \E pps \in ppCtl :
+       ELSE \E pps \in Selectable(ppCtl) :
               /\ SetReq(wbReq, "pps", pps)
               /\ wbPc' = "limitCheck"
     /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
@@ -375,6 +377,28 @@ waitCompletion ==
     /\ wbPc' = "getRequest"
     /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
                    rq, endioPc, endioLate, deadTouch, nullDeref>>
+    /\ UNCHANGED envVars
+
+(* A task that goes to sleep with plugged IO flushes its plug first        *)
+(* (kernel/sched/core.c): wait_for_completion_io() sleeps through          *)
+(* io_schedule_timeout(), whose io_schedule_prepare() calls                *)
+(* blk_flush_plug(current->plug, true), and schedule() does the same in    *)
+(* sched_submit_work().  The task sleeps on `done` where it waits with     *)
+(* done.done = 0 (waitCompletion, drainWait, drainCount); the flush issues *)
+(* the plugged bios and the task stays at its label, asleep.  The patch    *)
+(* finishes the plug before each of those waits (in the do-while before    *)
+(* wait_for_completion_io, and after the loop), so in these models the     *)
+(* plug is empty there and this step is never enabled; it keeps a variant  *)
+(* without the first blk_finish_plug from sleeping on bios it never sent,  *)
+(* as the kernel does (docs/conformance.md).                               *)
+SchedSubmitWork ==
+    /\ wbPc \in {"waitCompletion", "drainWait", "drainCount"}
+    /\ doneCnt = 0
+    /\ \E j \in Reqs : rq[j].bio = "plugged"
+    /\ rq' = [j \in Reqs |-> IF rq[j].bio = "plugged" THEN [rq[j] EXCEPT !.bio = "issued"]
+                             ELSE rq[j]]
+    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
+                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
     /\ UNCHANGED envVars
 
 (***************************************************************************)
@@ -571,7 +595,7 @@ WbStep ==
     \/ allocBlock \/ readSlot \/ next \/ submitBio \/ getRequest \/ waitCompletion
     \/ writebackComplete \/ completeNext \/ completeError \/ finishPlug
     \/ drainCount \/ drainTest \/ drainWait \/ drainComplete \/ drainCompleteNext
-    \/ drainError \/ drainRelease \/ freePool \/ releaseCtl
+    \/ drainError \/ drainRelease \/ freePool \/ releaseCtl \/ SchedSubmitWork
 
 -----------------------------------------------------------------------------
 (* The backing device: an issued bio of request i completes, with success  *)

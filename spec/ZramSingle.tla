@@ -82,13 +82,13 @@ scan ==
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
 (* while ((pps = select_pp_slot(ctl))): the buckets are walked largest     *)
-(* first; the spec lets any remaining pp-slot be next (over-approximates   *)
-(* the bucket order).                                                      *)
+(* first; the spec lets any Selectable pp-slot be next (any slot: sizes   *)
+(* are not modelled; of one slot's two, the later placed).                 *)
 select ==
     /\ wbPc = "select"
     /\ IF ppCtl = {}
        THEN wbPc' = "freeCarried" /\ UNCHANGED wbPps
-       ELSE \E pps \in ppCtl : wbPps' = pps /\ wbPc' = "limitCheck"
+       ELSE \E pps \in Selectable(ppCtl) : wbPps' = pps /\ wbPc' = "limitCheck"
     /\ UNCHANGED <<scanPos, ppCtl, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
     /\ UNCHANGED envVars
 

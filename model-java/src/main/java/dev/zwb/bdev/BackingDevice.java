@@ -79,6 +79,11 @@ public final class BackingDevice implements AutoCloseable {
         public boolean finished() {
             return !thread.isAlive();
         }
+
+        /** The IRQ thread (a replay steps it like a process). */
+        public Thread thread() {
+            return thread;
+        }
     }
 
     private final int nrPages;
@@ -173,6 +178,19 @@ public final class BackingDevice implements AutoCloseable {
         }
         if (bio == null) {
             throw new IllegalStateException("no bio is waiting in the device");
+        }
+        return irq(bio, status);
+    }
+
+    /**
+     * Completes the held bio {@code bio} (not necessarily the oldest) with {@code status}, on a new
+     * IRQ thread: a replay completes the bio its trace names.
+     */
+    public Irq complete(Bio bio, int status) {
+        synchronized (this) {
+            if (!pending.removeIf(b -> b == bio)) {
+                throw new IllegalStateException("the device does not hold " + bio);
+            }
         }
         return irq(bio, status);
     }

@@ -108,6 +108,11 @@ public final class Completion {
         }
     }
 
+    /** Ghost: the count (done.done) without touching memory, for the refinement mapping. */
+    public long peekDone() {
+        return done;
+    }
+
     /** reinit_completion(): the count goes back to zero, forgetting any complete() not waited for. */
     public void reinitCompletion() {
         owner.touch("reinit_completion");

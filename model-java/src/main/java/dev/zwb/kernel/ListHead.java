@@ -92,6 +92,15 @@ public final class ListHead<T> {
         return head.next.entry;
     }
 
+    /** Ghost: the entries of this list head in order, without touching memory (for the mapping). */
+    public java.util.List<T> peekEntries() {
+        java.util.List<T> out = new java.util.ArrayList<>();
+        for (ListHead<T> n = next; n != null && n != this; n = n.next) {
+            out.add(n.entry);
+        }
+        return out;
+    }
+
     /** Whether {@code node} is linked into a list (not self-linked, not poisoned). */
     public boolean linked() {
         return next != null && next != this;

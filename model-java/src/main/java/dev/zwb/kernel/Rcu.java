@@ -114,6 +114,36 @@ public final class Rcu {
         }
     }
 
+    /** Ghost: the threads inside a read-side critical section (for the refinement mapping). */
+    public java.util.Set<Thread> peekReaders() {
+        lock.lock();
+        try {
+            return java.util.Set.copyOf(readers.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ghost: the readers the oldest pending callback's grace period waits for. */
+    public java.util.Set<Thread> peekBlockers() {
+        lock.lock();
+        try {
+            if (pending.isEmpty()) {
+                return java.util.Set.of();
+            }
+            long seq = pending.get(0).seq();
+            java.util.Set<Thread> out = new java.util.HashSet<>();
+            readers.forEach((t, r) -> {
+                if (r.start() < seq) {
+                    out.add(t);
+                }
+            });
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the current thread is inside a read-side critical section. */
     public boolean inReadSection() {
         lock.lock();

@@ -21,12 +21,15 @@ public final class SlotLock {
     private final long[] words;
     private final int bit;
     private final WaitQueue bitWait;
+    /** Ghost (lockdep's owner): the task holding each slot's lock, for the refinement mapping. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Thread> owners;
 
     /** The lock bit {@code bit} of each word of {@code words}, which live in {@code owner}. */
     public SlotLock(long[] words, int bit, KObject owner) {
         this.words = words;
         this.bit = bit;
         this.bitWait = new WaitQueue(owner);
+        this.owners = new java.util.concurrent.atomic.AtomicReferenceArray<>(words.length);
     }
 
     private long nr(int index) {
@@ -35,7 +38,11 @@ public final class SlotLock {
 
     /** zram_slot_trylock(): takes the lock if it is free; never sleeps. */
     public boolean trylock(int index) {
-        return !Bitops.testAndSetBitLock(nr(index), words);
+        if (Bitops.testAndSetBitLock(nr(index), words)) {
+            return false;
+        }
+        owners.set(index, Thread.currentThread());
+        return true;
     }
 
     /** zram_slot_lock(): wait_on_bit_lock(), sleeping while another task holds the bit. */
@@ -44,12 +51,19 @@ public final class SlotLock {
         while (Bitops.testAndSetBitLock(nr, words)) {
             bitWait.waitEvent(() -> !Bitops.testBit(nr, words));
         }
+        owners.set(index, Thread.currentThread());
     }
 
     /** zram_slot_unlock(): clear_and_wake_up_bit(). */
     public void unlock(int index) {
+        owners.set(index, null);
         Bitops.clearBitUnlock(nr(index), words);
         bitWait.wakeUp();
+    }
+
+    /** Ghost: the task that holds the lock of slot {@code index}, or null. */
+    public Thread owner(int index) {
+        return owners.get(index);
     }
 
     /** Whether the lock bit is set (for assertions and invariants). */

@@ -118,9 +118,14 @@ public final class Batched extends Writeback {
         volatile boolean ownsBlock;
         /** Ghost: the limit epoch of this page's check. */
         long limitEpoch;
+        /** Ghost: the slot of the page its bio carries (set at submission), for the mapping. */
+        volatile int bioSlot;
+        /** Ghost: its place in init_wb_ctl()'s allocation order (the spec's request i + 1). */
+        final int index;
 
         ZramWbReq(Kernel kernel, int i) {
             super(kernel, "zram_wb_req[" + i + "]");
+            this.index = i;
         }
     }
 
@@ -134,6 +139,16 @@ public final class Batched extends Writeback {
     private volatile long blkIdx = INVALID_BDEV_BLOCK;
     /** req of zram_writeback_slots(): selected, not yet submitted. */
     private volatile ZramWbReq req;
+    /** Ghosts for the refinement mapping: the locals pps and ret, where the reaping returns to. */
+    private volatile ZramPpSlot wbPps;
+    private volatile int ret;
+    private volatile String retPc = "selectIdleReq";
+    /** Ghost: the error the running reaping will return (the C's local err; ret takes it on return). */
+    private volatile int reapErr;
+    /** Ghost: release_wb_ctl() has handed wb_ctl to kfree_rcu() (or kfree()). */
+    private volatile boolean ctlReleased;
+    /** Ghost: slots one of whose bios ended without error (the spec's wbOkSlots). */
+    private final java.util.Set<Integer> okSlots = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The batched design with {@code wbBatchSize} requests (writeback_batch_size). */
     public Batched(Zram zram, Variant variant, int wbBatchSize) {
@@ -151,6 +166,9 @@ public final class Batched extends Writeback {
         at("initWbCtl");
         ZramWbCtl ctl = new ZramWbCtl(kernel);
         allReqs.clear();
+        okSlots.clear();
+        ctlReleased = false;
+        retPc = "selectIdleReq";
         drained = false;
         for (int i = 0; i < wbBatchSize; i++) {
             ZramWbReq r = new ZramWbReq(kernel, i);
@@ -185,6 +203,7 @@ public final class Batched extends Writeback {
             ListHead.listDel(r.entry);
             releaseWbReq(r);
         }
+        ctlReleased = true;
         if (on(Defect.WB_CTL_UAF)) {
             ctl.kfree();
         } else {
@@ -204,7 +223,7 @@ public final class Batched extends Writeback {
     protected int zramWritebackSlots(ZramPpCtl ctl) {
         ZramWbCtl wb = wbCtl;
         ZramPpSlot pps;
-        int ret = 0;
+        ret = 0;
         blkIdx = INVALID_BDEV_BLOCK;
         req = null;
         for (;;) {
@@ -213,6 +232,7 @@ public final class Batched extends Writeback {
             if (pps == null) {
                 break;
             }
+            wbPps = pps;
             at("limitCheck");
             long limitEpoch = wbLimitCheck(false); // no wb_limit_lock since patch 4/6
             if (limitEpoch == WB_LIMIT_EXHAUSTED) {
@@ -230,6 +250,7 @@ public final class Batched extends Writeback {
                     break;
                 }
                 // The whole batch is in flight: wait for a completion, then reap.
+                retPc = "selectIdleReq";
                 int err = waitAndReap(wb);
                 if (err != 0) {
                     ret = err; // BIO errors are not fatal; return the most recent one
@@ -262,6 +283,7 @@ public final class Batched extends Writeback {
             req.blkIdx = blkIdx;
             req.ownsBlock = true;
             req.pps = pps;
+            req.bioSlot = pps.peekIndex();
             req.limitEpoch = limitEpoch;
             req.bio.bioInit(Bio.Op.WRITE);
             req.bio.setBlock(req.blkIdx);
@@ -289,6 +311,7 @@ public final class Batched extends Writeback {
             at("drainWait");
             if (on(Defect.COMPLETION_REINIT)) {
                 // v4: one err = zram_wb_wait_for_completion() at the end
+                retPc = "releaseCtl";
                 int err = zramWbWaitForCompletion(wb);
                 if (err != 0) {
                     ret = err;
@@ -298,6 +321,7 @@ public final class Batched extends Writeback {
             if (wb.numInflight.atomicRead() <= 0) {
                 break;
             }
+            retPc = "drainWait";
             int err = waitAndReap(wb);
             if (err != 0) {
                 ret = err;
@@ -361,7 +385,8 @@ public final class Batched extends Writeback {
      * pp-slot and put it back on idle_reqs.
      */
     private int zramCompleteDoneReqs(ZramWbCtl wb) {
-        int ret = 0;
+        int err0 = 0;
+        reapErr = 0;
         for (;;) {
             at("completeDoneReqs");
             if (wb.numInflight.atomicRead() <= 0) {
@@ -379,14 +404,15 @@ public final class Batched extends Writeback {
             }
             int err = zramWritebackComplete(r);
             if (err != 0) {
-                ret = err;
+                err0 = err;
+                reapErr = err;
             }
             wb.numInflight.atomicDec();
             releaseReqPps(r);
             ListHead.listAdd(r.entry, wb.idleReqs);
             r.st = ReqState.IDLE;
         }
-        return ret;
+        return err0;
     }
 
     /** release_pp_slot(req-&gt;pps); req-&gt;pps = NULL (already done early with EARLY_PP_RELEASE). */
@@ -461,6 +487,9 @@ public final class Batched extends Writeback {
     private void zramWritebackEndio(Bio bio) {
         ZramWbReq r = (ZramWbReq) bio.owner(); // container_of(bio, struct zram_wb_req, bio)
         ZramWbCtl wb = (ZramWbCtl) bio.privateData();
+        if (bio.status() == 0) {
+            okSlots.add(r.bioSlot); // ghost: the slot whose page this bio carried
+        }
         rcuReadLock();
         if (on(Defect.COMPLETION_REINIT)) {
             // v2 – v4: if (atomic_dec_return(&num_inflight) == 0) complete(&done)
@@ -510,13 +539,14 @@ public final class Batched extends Writeback {
      * while new bios are in flight.
      */
     private int zramWbWaitForCompletion(ZramWbCtl wb) {
+        reapErr = 0;
         at("waitDone");
         if (wb.numInflight.atomicRead() != 0) {
             wb.done.waitForCompletionIo();
         }
         at("reinitCompletion");
         wb.done.reinitCompletion();
-        int ret = 0;
+        int err0 = 0;
         for (;;) {
             at("completeDoneReqs");
             ZramWbReq r = ListHead.listFirstEntryOrNull(wb.inflightReqs);
@@ -527,13 +557,104 @@ public final class Batched extends Writeback {
             r.st = ReqState.COMPLETING;
             int err = zramWritebackComplete(r);
             if (err != 0) {
-                ret = err;
+                err0 = err;
+                reapErr = err;
             }
             releaseReqPps(r);
             ListHead.listAdd(r.entry, wb.idleReqs);
             r.st = ReqState.IDLE;
         }
+        return err0;
+    }
+
+    // ---- what the refinement mapping reads (ghost views, no memory touched) -----------------
+
+    /** One request as the mapping sees it; {@code st} is the ghost state's name in lower case. */
+    public record RequestView(int index, String st, long blkIdx, ZramPpSlot pps, Page page, Bio bio, int bioSlot) {
+    }
+
+    /** The requests of the current wb_ctl, in allocation order (empty before init_wb_ctl()). */
+    public List<RequestView> requests() {
+        return allReqs.stream().map(r -> new RequestView(r.index, r.st.name().toLowerCase(), r.blkIdx, r.pps,
+                r.page, r.bio, r.bioSlot)).toList();
+    }
+
+    /** The indexes of the requests on idle_reqs, done_reqs, inflight_reqs (head first); empty without a ctl. */
+    public List<Integer> idleReqs() {
+        return indexes(w -> w.idleReqs);
+    }
+
+    public List<Integer> doneReqs() {
+        return indexes(w -> w.doneReqs);
+    }
+
+    public List<Integer> inflightReqs() {
+        return indexes(w -> w.inflightReqs);
+    }
+
+    private List<Integer> indexes(java.util.function.Function<ZramWbCtl, ListHead<ZramWbReq>> list) {
+        ZramWbCtl wb = wbCtl;
+        return wb == null ? List.of() : list.apply(wb).peekEntries().stream().map(r -> r.index).toList();
+    }
+
+    /** wb_ctl-&gt;num_inflight and the COMPLETION_REINIT completion's count (0 without a ctl). */
+    public int numInflight() {
+        ZramWbCtl wb = wbCtl;
+        return wb == null ? 0 : Kernel.observe(wb.numInflight::atomicRead);
+    }
+
+    public long doneCount() {
+        ZramWbCtl wb = wbCtl;
+        return wb == null ? 0 : wb.done.peekDone();
+    }
+
+    /** wb_ctl's life: none, live, rcuPending (handed to kfree_rcu), freed. */
+    public String ctlState() {
+        ZramWbCtl wb = wbCtl;
+        return wb == null ? "none" : wb.freed() ? "freed" : ctlReleased ? "rcuPending" : "live";
+    }
+
+    /** pps, blk_idx, req (index, or -1 for NULL), ret of zram_writeback_slots(). */
+    public ZramPpSlot wbPps() {
+        return wbPps;
+    }
+
+    public long carriedBlock() {
+        return blkIdx;
+    }
+
+    public int reqIndex() {
+        ZramWbReq r = req;
+        return r == null ? -1 : r.index;
+    }
+
+    public int ret() {
         return ret;
+    }
+
+    /** The error the running reaping will hand to ret (0: none so far). */
+    public int reapErr() {
+        return reapErr;
+    }
+
+    /** Where zram_complete_done_reqs() returns to (the spec's wbRetPc). */
+    public String retPc() {
+        return retPc;
+    }
+
+    /** Slots one of whose bios ended without error. */
+    public java.util.Set<Integer> okSlots() {
+        return java.util.Set.copyOf(okSlots);
+    }
+
+    /** The index of the request whose bio is {@code bio}, or -1. */
+    public int requestOf(Bio bio) {
+        for (ZramWbReq r : allReqs) {
+            if (r.bio == bio) {
+                return r.index;
+            }
+        }
+        return -1;
     }
 
     // ---- what the invariants see -----------------------------------------------------------

@@ -53,9 +53,9 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  * {@code flags} word is shared with the endio (atomic bit ops, see {@link Bitops}); its
  * {@code pps}, {@code blkIdx} and {@code bio} status reach the task through the completion (or,
  * as posted, through the ALLOCATED bit). Every access the endio makes touches the pool's memory
- * and the completion's frame, so REQ_POOL_UAF shows as a use-after-free report. Unlike the spec,
- * the model also flushes the plug when the task sleeps (schedule() does), which only sends bios
- * earlier.
+ * and the completion's frame, so REQ_POOL_UAF shows as a use-after-free report. The plug is
+ * flushed when the task sleeps (schedule() and io_schedule_prepare() do; so does the spec's
+ * SchedSubmitWork when it sleeps on the completion).
  */
 public final class MultiPage extends Writeback {
 
@@ -102,14 +102,21 @@ public final class MultiPage extends Writeback {
 
     private final int poolSize;
     private volatile boolean kzallocFails;
+    /** ARRAY_SIZE(req_prealloc): the patch's 2, or a model's smaller PreallocSize. */
+    private volatile int preallocCnt = REQ_PREALLOC_CNT;
 
     private volatile ZramWbRequest[] reqPool;
     private volatile KObject poolMem;
     private volatile ZramWbRequest req;
-    private int cntOff;
+    private volatile int cntOff;
     /** The fix of REQ_POOL_UAF: bios submitted, and completions the task has taken. */
-    private long submitted;
-    private long waited;
+    private volatile long submitted;
+    private volatile long waited;
+    /** Ghosts for the refinement mapping: C locals of zram_writeback_slots(). */
+    private volatile Completion done;
+    private volatile int ret;
+    private volatile int nrI;
+    private volatile int drainI;
 
     /** The multipage design with a pool of {@code poolSize} requests (32 in the patch). */
     public MultiPage(Zram zram, Variant variant, int poolSize) {
@@ -125,17 +132,26 @@ public final class MultiPage extends Writeback {
         this.kzallocFails = fails;
     }
 
+    /** Sizes req_prealloc (a model's PreallocSize; the patch has 2). */
+    public void setPreallocCnt(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("req_prealloc must hold at least 1 request, not " + n);
+        }
+        this.preallocCnt = n;
+    }
+
     /** zram_writeback_slots() as the patch rewrites it. */
     @Override
     protected int zramWritebackSlots(ZramPpCtl ctl) {
         KObject frame = new KObject(kernel, "zram_writeback_slots stack frame (multipage)");
         Completion done = new Completion(frame); // DECLARE_COMPLETION_ONSTACK(done)
-        int ret;
+        this.done = done;
+        ret = 0;
 
         at("poolAlloc");
         if (kzallocFails) {
             poolMem = frame; // req_prealloc[2] lives in this stack frame
-            reqPool = newPool(frame, REQ_PREALLOC_CNT);
+            reqPool = newPool(frame, preallocCnt);
         } else {
             poolMem = new KObject(kernel, "req_pool");
             reqPool = newPool(poolMem, poolSize);
@@ -151,7 +167,7 @@ public final class MultiPage extends Writeback {
         if (req == null) {
             ret = -Errno.ENOMEM;
         } else {
-            ret = writebackLoop(ctl, done);
+            writebackLoop(ctl, done);
         }
 
         at("freePool"); // out_free_req_pool: kfree(req_pool); return
@@ -171,10 +187,9 @@ public final class MultiPage extends Writeback {
         return pool;
     }
 
-    /** zram_writeback_slots() from blk_start_plug() to the end of the drain loop. */
-    private int writebackLoop(ZramPpCtl ctl, Completion done) {
+    /** zram_writeback_slots() from blk_start_plug() to the end of the drain loop; sets ret. */
+    private void writebackLoop(ZramPpCtl ctl, Completion done) {
         BlkPlug plug = new BlkPlug();
-        int ret = 0;
         at("startPlug");
         BlkPlug.blkStartPlug(plug);
         for (;;) {
@@ -184,12 +199,13 @@ public final class MultiPage extends Writeback {
                 break;
             }
             at("limitCheck");
-            req.limitEpoch = wbLimitCheck(true);
-            req.limitGen = lastCheckGen; // the fix's generation, read in the check
-            if (req.limitEpoch == WB_LIMIT_EXHAUSTED) {
+            long epoch = wbLimitCheck(true);
+            if (epoch == WB_LIMIT_EXHAUSTED) {
                 ret = -Errno.EIO;
                 break;
             }
+            req.limitEpoch = epoch;
+            req.limitGen = lastCheckGen; // the fix's generation, read in the check
 
             at("allocBlock");
             if (req.blkIdx == 0) {
@@ -245,6 +261,7 @@ public final class MultiPage extends Writeback {
             }
         }
         at("finishPlug");
+        drainI = 0;
         BlkPlug.blkFinishPlug(plug);
         if (req != null) {
             Bitops.clearBit(ZRAM_WB_REQUEST_ALLOCATED, req.flags);
@@ -285,8 +302,10 @@ public final class MultiPage extends Writeback {
                 r.ownsBlock = false;
             }
             r.page = null; // __free_page()
+            if (drainI + 1 < reqPool.length) {
+                drainI++;
+            }
         }
-        return ret;
     }
 
     /**
@@ -310,6 +329,7 @@ public final class MultiPage extends Writeback {
     private ZramWbRequest zramWritebackNextRequest(String label) {
         int cnt = reqPool.length;
         for (int i = cntOff; i < cnt + cntOff; i++) {
+            nrI = i - cntOff;
             at(label);
             ZramWbRequest r = reqPool[i % cnt];
             if (r.page == null) {
@@ -317,9 +337,11 @@ public final class MultiPage extends Writeback {
             }
             if (!Bitops.testAndSetBit(ZRAM_WB_REQUEST_ALLOCATED, r.flags)) {
                 cntOff = (i + 1) % cnt;
+                nrI = 0;
                 return r;
             }
         }
+        nrI = 0;
         return null;
     }
 
@@ -341,6 +363,7 @@ public final class MultiPage extends Writeback {
             if (!on(Defect.LIMIT_AT_COMPLETION)) {
                 refundLimit(r);
             }
+            r.limitEpoch = 0; // ghost: dead until the next check
             return err;
         }
         int index = ZramPpSlot.index(kernel, r.pps);
@@ -358,6 +381,7 @@ public final class MultiPage extends Writeback {
                 chargeLimit(r.limitEpoch);
             }
         }
+        r.limitEpoch = 0; // ghost: dead until the next check
         unlockAndRelease(nextLabel, index, r);
         return 0;
     }
@@ -395,6 +419,81 @@ public final class MultiPage extends Writeback {
         at("endioComplete");
         r.mem.touch("req->done");
         r.done.complete();
+    }
+
+    // ---- what the refinement mapping reads (ghost views, no memory touched) -----------------
+
+    /** One request of the pool as the mapping sees it. */
+    public record RequestView(boolean allocated, boolean completed, long blkIdx, boolean hasPage,
+                              ZramPpSlot pps, Page page, Bio bio, long limitEpoch) {
+    }
+
+    /** The pool's requests (empty before the pool is allocated; kept after it is freed). */
+    public List<RequestView> requests() {
+        ZramWbRequest[] pool = reqPool;
+        if (pool == null) {
+            return List.of();
+        }
+        List<RequestView> out = new java.util.ArrayList<>();
+        for (ZramWbRequest r : pool) {
+            out.add(new RequestView(Bitops.testBit(ZRAM_WB_REQUEST_ALLOCATED, r.flags),
+                    Bitops.testBit(ZRAM_WB_REQUEST_COMPLETED, r.flags), r.blkIdx, r.page != null, r.pps,
+                    r.page, r.bio, r.limitEpoch));
+        }
+        return out;
+    }
+
+    /** The index of the request the task holds (req), or -1 for NULL. */
+    public int reqIndex() {
+        ZramWbRequest[] pool = reqPool;
+        ZramWbRequest r = req;
+        if (pool == null || r == null) {
+            return -1;
+        }
+        return java.util.Arrays.asList(pool).indexOf(r);
+    }
+
+    /** The index of the request whose bio is {@code bio}, or -1. */
+    public int requestOf(Bio bio) {
+        ZramWbRequest[] pool = reqPool;
+        for (int i = 0; pool != null && i < pool.length; i++) {
+            if (pool[i].bio == bio) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** cnt_off, the loop's ret, the iteration of zram_writeback_next_request(), the drain's i. */
+    public int cntOff() {
+        return cntOff;
+    }
+
+    public int ret() {
+        return ret;
+    }
+
+    public int nrI() {
+        return nrI;
+    }
+
+    public int drainI() {
+        return drainI;
+    }
+
+    /** Bios submitted less completions taken (the spec's owed). */
+    public long owed() {
+        return submitted - waited;
+    }
+
+    /** The on-stack completion of the running (or last) writeback; null before. */
+    public Completion done() {
+        return done;
+    }
+
+    /** The memory the pool lives in (req_pool, or the stack frame for req_prealloc); null before. */
+    public KObject poolMem() {
+        return poolMem;
     }
 
     /** The requests of the pool while its memory is alive; none before or after. */

@@ -46,6 +46,13 @@ public final class SinglePage extends Writeback {
     /** blk_idx of zram_writeback_slots(): the reserved block, carried across skipped slots. */
     private volatile long blkIdx;
 
+    /** The locals the refinement mapping reads (spec wbPps, wbPage, wbRet, wbCheckEpoch, bio). */
+    public record Locals(ZramPpSlot pps, Page page, int ret, long checkEpoch, Bio bio, Completion done) {
+    }
+
+    /** Ghost copy of the locals of the running (or last) zram_writeback_slots(); null before. */
+    private volatile Locals locals;
+
     public SinglePage(Zram zram, Variant variant) {
         super(zram, variant, Design.SINGLE);
     }
@@ -56,27 +63,34 @@ public final class SinglePage extends Writeback {
         KObject frame = new KObject(kernel, "zram_writeback_slots stack frame (single)");
         Page page = new Page(); // alloc_page(GFP_KERNEL): never fails in the model
         Bio bio = new Bio(frame); // the on-stack bio
-        ZramPpSlot pps;
+        ZramPpSlot pps = null;
         int ret = 0;
+        long limitEpoch = 0;
         blkIdx = 0;
+        locals = new Locals(null, page, 0, 0, bio, null);
         for (;;) {
             at("select");
             pps = PostProcessing.selectPpSlot(ctl);
+            locals = new Locals(pps == null ? locals.pps() : pps, page, ret, limitEpoch, bio, locals.done());
             if (pps == null) {
                 break;
             }
             at("limitCheck");
-            long limitEpoch = wbLimitCheck(true);
-            if (limitEpoch == WB_LIMIT_EXHAUSTED) {
+            long epoch = wbLimitCheck(true);
+            if (epoch == WB_LIMIT_EXHAUSTED) {
                 ret = -Errno.EIO;
+                locals = new Locals(pps, page, ret, limitEpoch, bio, locals.done());
                 break;
             }
+            limitEpoch = epoch;
+            locals = new Locals(pps, page, ret, limitEpoch, bio, locals.done());
 
             at("allocBlock");
             if (blkIdx == 0) {
                 blkIdx = zram.allocBlockBdev();
                 if (blkIdx == 0) {
                     ret = -Errno.ENOSPC;
+                    locals = new Locals(pps, page, ret, limitEpoch, bio, locals.done());
                     break;
                 }
             }
@@ -104,6 +118,7 @@ public final class SinglePage extends Writeback {
                 at("releaseOnError");
                 PostProcessing.releasePpSlot(zram, pps);
                 ret = err;
+                locals = new Locals(pps, page, ret, limitEpoch, bio, locals.done());
                 continue;
             }
             noteWriteSucceeded(index);
@@ -150,6 +165,8 @@ public final class SinglePage extends Writeback {
      */
     private int submitBioWait(Bio bio, KObject frame) {
         Completion done = new Completion(frame);
+        Locals l = locals;
+        locals = new Locals(l.pps(), l.page(), l.ret(), l.checkEpoch(), bio, done);
         bio.setPrivate(done);
         bio.setEndIo(this::submitBioWaitEndio);
         Block.submitBio(zram.bdev, bio);
@@ -164,6 +181,16 @@ public final class SinglePage extends Writeback {
      */
     private void submitBioWaitEndio(Bio bio) {
         ((Completion) bio.privateData()).complete();
+    }
+
+    /** blk_idx: the block carried to the next slot (0: none), for the mapping. */
+    public long carriedBlock() {
+        return blkIdx;
+    }
+
+    /** Ghost: the locals of the running (or last) zram_writeback_slots(), or null (for the mapping). */
+    public Locals locals() {
+        return locals;
     }
 
     @Override

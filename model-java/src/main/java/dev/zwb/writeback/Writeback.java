@@ -45,6 +45,8 @@ public abstract class Writeback {
     protected final Kernel kernel;
     protected final ZramTable table;
     private final Variant variant;
+    /** Ghost: the pp ctl of the running (or last) writeback_store(), for the mapping. */
+    private volatile ZramPpCtl ppCtl;
     /** Whether writeback_store() is between its start and its return. */
     private volatile boolean running;
     /** Ghost: slots whose write to the device succeeded in this writeback. */
@@ -104,6 +106,7 @@ public abstract class Writeback {
         successfulWrites.clear();
         int ret = 0;
         ZramPpCtl ctl = PostProcessing.initPpCtl(zram);
+        ppCtl = ctl;
         if (!initWbCtl()) {
             ret = -Errno.ENOMEM;
         } else {
@@ -237,6 +240,11 @@ public abstract class Writeback {
     /** Whether writeback_store() has started and not yet returned. */
     public final boolean running() {
         return running;
+    }
+
+    /** Ghost: the pp ctl of the running (or last) writeback_store(); null before the first. */
+    public final ZramPpCtl ppCtl() {
+        return ppCtl;
     }
 
     /** Ghost: the write of slot {@code index} to the device succeeded. */

@@ -67,9 +67,10 @@ public final class PostProcessing {
      * and ZRAM_PP_SLOT set. (kmalloc never fails in the model.)
      */
     public static boolean placePpSlot(Zram zram, ZramPpCtl ctl, int index) {
-        ZramPpSlot pps = new ZramPpSlot(zram.kernel, index);
+        ZramPpSlot pps = new ZramPpSlot(zram.kernel, index, ctl.scanVisits + 1);
         int bid = zram.table.zramGetObjSize(index) / ZramPpCtl.PP_BUCKET_SIZE_RANGE;
         ListHead.listAdd(pps.entry, ctl.ppBuckets[bid]);
+        ctl.placed.add(pps);
         zram.table.zramSetFlag(index, ZRAM_PP_SLOT);
         zram.ghost.scanned(index);
         return true;
@@ -110,6 +111,7 @@ public final class PostProcessing {
                         && !table.zramTestFlag(index, ZRAM_INCOMPRESSIBLE))) {
                 ok = placePpSlot(zram, ctl, index);
             }
+            ctl.scanVisits++;
             table.zramSlotUnlock(index);
             if (!ok) {
                 break;

@@ -13,6 +13,7 @@ import dev.zwb.kernel.RwSem;
 import dev.zwb.kernel.SpinLock;
 
 import java.util.List;
+import java.util.Set;
 
 import static dev.zwb.zram.ZramTable.ZRAM_HUGE;
 import static dev.zwb.zram.ZramTable.ZRAM_IDLE;
@@ -249,8 +250,24 @@ public final class Zram {
      * (spec labels {@code writeInstall}, {@code writeAccessed}). Returns the version written.
      */
     public long zramBioWrite(int index, PageKind kind) {
+        return zramBioWrite(index, kind, kind == PageKind.HUGE ? PAGE_SIZE : COMPRESSED_SIZE);
+    }
+
+    /**
+     * zram_bio_write() of a compressible page whose object takes {@code comprSize} bytes (less
+     * than PAGE_SIZE). The size picks the page's pp bucket, so a replay uses it to make
+     * select_pp_slot() take the slots in the order of a TLC trace. Returns the version written.
+     */
+    public long zramBioWrite(int index, int comprSize) {
+        if (comprSize <= 0 || comprSize >= PAGE_SIZE) {
+            throw new IllegalArgumentException("compressed size " + comprSize + " is not in 1.." + (PAGE_SIZE - 1));
+        }
+        return zramBioWrite(index, PageKind.COMPRESSED, comprSize);
+    }
+
+    private long zramBioWrite(int index, PageKind kind, int size) {
         Content data = ghost.newContent(index);
-        zramWritePage(data, index, kind);
+        zramWritePage(data, index, kind, size);
         kernel.at("writeAccessed");
         table.zramSlotLock(index);
         zramAccessed(index);
@@ -262,9 +279,8 @@ public final class Zram {
      * zram_write_page(): the object is stored (compression, zs_malloc, zs_obj_write) before the
      * slot lock is taken; then, under the lock, the old data is freed and the new installed.
      */
-    private void zramWritePage(Content data, int index, PageKind kind) {
+    private void zramWritePage(Content data, int index, PageKind kind, int size) {
         long handle = kind == PageKind.SAME ? zsPool.sameFill(data) : zsPool.zsMalloc(data);
-        int size = kind == PageKind.HUGE ? PAGE_SIZE : COMPRESSED_SIZE;
         kernel.at("writeInstall");
         table.zramSlotLock(index);
         zramFreePage(index);
@@ -296,7 +312,15 @@ public final class Zram {
     private static final class ReadOp {
         final int index;
         final Page page = new Page();
-        long token = -1;
+        volatile long token = -1;
+        /** Ghost for the mapping: the block index the read uses (spec rdBlk). */
+        volatile long blkIdx;
+        /** Ghost for the mapping: the page has been filled (spec rdVal is set). */
+        volatile boolean filled;
+        /** Ghost for the mapping: the read failed (its bio ended with an error). */
+        volatile boolean failed;
+        /** Ghost for the mapping: the change sequence when the read returned (Long.MAX_VALUE: running). */
+        volatile long endSeq = Long.MAX_VALUE;
 
         ReadOp(int index) {
             this.index = index;
@@ -310,16 +334,42 @@ public final class Zram {
      */
     public Content zramBioRead(int index) {
         ReadOp op = new ReadOp(index);
+        lastRead = op;
         if (zramReadPage(op) < 0) {
             stats.failedReads.incrementAndGet();
+            op.failed = true;
+            op.endSeq = ghost.now();
             return null;
         }
         ghost.readEnd(index, op.token, op.page.data());
         kernel.at("readAccessed");
         table.zramSlotLock(index);
         zramAccessed(index);
+        op.endSeq = ghost.now();
         table.zramSlotUnlock(index);
         return op.page.data();
+    }
+
+    /** Ghost: the latest zram_bio_read(), for the refinement mapping; null before any. */
+    private volatile ReadOp lastRead;
+
+    /**
+     * What the refinement mapping sees of the latest read (the spec has one reader): the block
+     * index it uses (rdBlk), the page it got (rdVal; null until filled or when it failed), every
+     * content its slot held while it ran (rdSeen; empty before its first step under the slot
+     * lock), and whether it failed.
+     */
+    public record ReaderView(long blkIdx, Content got, Set<Content> seen, boolean failed) {
+    }
+
+    /** The latest read's {@link ReaderView}, or null before any read started. */
+    public ReaderView readerView() {
+        ReadOp op = lastRead;
+        if (op == null) {
+            return null;
+        }
+        Set<Content> seen = op.token < 0 ? Set.of() : ghost.heldBetween(op.index, op.token, op.endSeq);
+        return new ReaderView(op.blkIdx, op.filled && !op.failed ? op.page.data() : null, seen, op.failed);
     }
 
     /**
@@ -344,6 +394,7 @@ public final class Zram {
             }
             if (!table.zramTestFlag(index, ZRAM_WB)) {
                 int ret = zramReadFromZspool(op.page, index);
+                op.filled = true;
                 table.zramSlotUnlock(index);
                 return ret;
             }
@@ -356,8 +407,10 @@ public final class Zram {
                 blkIdx = table.zramGetHandle(index);
                 table.zramSlotUnlock(index);
             }
+            op.blkIdx = blkIdx;
             kernel.at("readBio");
             int ret = readFromBdev(op.page, blkIdx);
+            op.filled = true;
             if (ret < 0 || readPath != ReadPath.LOCKED_HANDLE_RECHECK) {
                 return ret;
             }

@@ -126,6 +126,29 @@ public final class ZramGhost {
         }
     }
 
+    /** The global change sequence now (the end of a read's window). */
+    synchronized long now() {
+        return seq;
+    }
+
+    /**
+     * What {@code slot} held during the window (token, end]: its content at {@code token}, then
+     * every content installed up to {@code end}. The spec's rdSeen, for the refinement mapping.
+     */
+    public synchronized Set<Content> heldBetween(int slot, long token, long end) {
+        Set<Content> held = new LinkedHashSet<>();
+        Content atStart = Content.ZERO;
+        for (Change c : history.get(slot)) {
+            if (c.seq() <= token) {
+                atStart = c.content();
+            } else if (c.seq() <= end) {
+                held.add(c.content());
+            }
+        }
+        held.add(atStart);
+        return held;
+    }
+
     /** Reads that returned something their slot did not hold while they ran. */
     public synchronized List<String> readViolations() {
         return List.copyOf(readViolations);
@@ -190,6 +213,21 @@ public final class ZramGhost {
             return null;
         }
         return "bd_wb_limit " + bdWbLimit + " + " + chargedThisEpoch + " pages charged != " + limitStored + " stored";
+    }
+
+    /** How many limit stores (and enable stores) so far: the spec's limEpoch plus the set-up's. */
+    public synchronized long limitEpoch() {
+        return limitEpoch;
+    }
+
+    /** The value of the latest limit store: the spec's limStored. */
+    public synchronized long limitStored() {
+        return limitStored;
+    }
+
+    /** Pages charged (less refunds) whose check came after the latest store: the spec's limPages. */
+    public synchronized long chargedThisEpoch() {
+        return chargedThisEpoch;
     }
 
     /** The first time the write-back budget was exceeded, or null. */

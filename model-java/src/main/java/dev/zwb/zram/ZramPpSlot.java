@@ -13,12 +13,15 @@ import dev.zwb.kernel.Oops;
 public final class ZramPpSlot extends KObject {
 
     private final int index;
+    /** Ghost: the scan position that placed it (the spec's pp-slot id), for the mapping. */
+    private final int scanPos;
     /** pps-&gt;entry. */
     final ListHead<ZramPpSlot> entry;
 
-    ZramPpSlot(Kernel kernel, int index) {
+    ZramPpSlot(Kernel kernel, int index, int scanPos) {
         super(kernel, "zram_pp_slot[" + index + "]");
         this.index = index;
+        this.scanPos = scanPos;
         this.entry = ListHead.node(this, this);
     }
 
@@ -39,6 +42,11 @@ public final class ZramPpSlot extends KObject {
     /** The slot index without touching the memory (for invariant checks and messages). */
     public int peekIndex() {
         return index;
+    }
+
+    /** Ghost: the scan position that placed this pp-slot (the spec's id of a pp-slot). */
+    public int peekScanPos() {
+        return scanPos;
     }
 
     /** list_del_init(&amp;pps-&gt;entry): the caller takes the pp-slot out of its bucket. */

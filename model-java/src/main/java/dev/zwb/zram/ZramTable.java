@@ -78,6 +78,11 @@ public final class ZramTable {
         lock.unlock(index);
     }
 
+    /** Ghost: the task that holds the slot's lock, or null (for the refinement mapping). */
+    public Thread lockOwner(int index) {
+        return lock.owner(index);
+    }
+
     /** Whether the slot's lock bit is set. */
     public boolean isLocked(int index) {
         return lock.isLocked(index);
