@@ -101,16 +101,32 @@ EXTENDS ZramCommon
 
 CONSTANTS
     ScanTwice,  \* slots a second, overlapping page_indexes= range covers again
-    PoolSize    \* zram->wb_batch_size: requests init_wb_ctl allocates (32 by default)
+    PoolSize,   \* zram->wb_batch_size: requests init_wb_ctl allocates (32 by default)
+    Kernel      \* the kernel whose version-specific code runs: "6.19" or "mainline"
 
 ASSUME ScanTwice \subseteq Slots
 ASSUME PoolSize \in Nat \ {0}
+ASSUME Kernel \in {"6.19", "mainline"}
 ASSUME "limitStore" \notin EnvProcs   \* excluded by init_lock (patch 3/6)
 
 Reqs == 1..PoolSize
 NoReq == 0
 NoBlock == -1                      \* INVALID_BDEV_BLOCK (~0UL)
 NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan position
+
+(* The two kernels differ (besides the fixes, which are switches) in:       *)
+(*  - zram_writeback_complete: 6.19 calls slot_free() on the slot before    *)
+(*    it sets ZRAM_WB and the handle; mainline ("zram: do not slot_free()  *)
+(*    written-back slots") only zs_free()s the object and keeps size,       *)
+(*    priority, ZRAM_HUGE and the accounting (SlotFreeAtCompletion);        *)
+(*  - writeback_store: 6.19 takes init_lock for read, mainline dev_lock for *)
+(*    write.  Neither lets a limit store or a second writeback run beside   *)
+(*    it; reads, writes, discards and slot-free notifications take only     *)
+(*    slot locks in both, so the environment is the same (idle marking,     *)
+(*    compaction and the sysfs readers, which mainline now excludes, touch  *)
+(*    nothing modelled: no ZRAM_IDLE, no zsmalloc migration).               *)
+Mainline == Kernel = "mainline"
+SlotFreeAtCompletion == ~Mainline
 
 CR == On("COMPLETION_REINIT")
 UseRcu == ~On("WB_CTL_UAF")        \* rcu_read_lock in the endio + kfree_rcu(wb_ctl)
@@ -283,8 +299,13 @@ reinitCompletion ==
 (* req->pps = NULL.  bi_status is 0 until the bio has ended.               *)
 (*  error: zram_account_writeback_rollback (refund), release the block.    *)
 (*  success: bd_writes++; slot_lock; !ZRAM_PP_SLOT -> the slot changed     *)
-(*    under us: release the block; else slot_free() (6.19; 7.0 open-codes  *)
-(*    it), ZRAM_WB, handle = blk_idx; slot_unlock.                         *)
+(*    under us: release the block; else (6.19) slot_free(), or (mainline)  *)
+(*    clear ZRAM_IDLE, zs_free() the object, keep size and priority; then  *)
+(*    handle = blk_idx, ZRAM_WB; slot_unlock.  A ZRAM_PP_SLOT slot is not  *)
+(*    ZRAM_WB (the scan skips those), so slot_free() releases no block     *)
+(*    here and the two leave the same table and bitmap in this model: the  *)
+(*    difference shows once size and priority are read back (compressed   *)
+(*    writeback).                                                          *)
 (* release_pp_slot: list_del_init, clear ZRAM_PP_SLOT under the slot lock, *)
 (* kfree(pps).  EARLY_PP_RELEASE (v3) releases the pp-slot before the      *)
 (* test; NO_PP_RECHECK drops the test; LIMIT_AT_COMPLETION charges the     *)
@@ -308,7 +329,9 @@ CompleteReq(r) ==
             /\ IF ~On("NO_PP_RECHECK") /\ ~ppNow                  \* guard:pp-recheck
                THEN /\ bitmap' = bitmap \ {b}
                     /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {PP}]
-               ELSE /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
+               ELSE /\ bitmap' = IF SlotFreeAtCompletion       \* 6.19: slot_free()
+                                 THEN FreePageBitmap(tbl, bitmap, s)
+                                 ELSE bitmap                  \* mainline: zs_free() only
                     /\ tbl' = [tbl EXCEPT ![s] =
                                   [flags |-> {"ZRAM_WB"}, handle |-> b, ver |-> 0]]
     /\ ppCtl' = ppCtl \ {p}
