@@ -62,11 +62,24 @@
 (* callback frees wb_ctl).  The Java twin calls a step hook with the same  *)
 (* names.                                                                  *)
 (*                                                                         *)
+(* Versions: Kernel = "6.19" (as-released) or "mainline" (every other    *)
+(* model; the newest copy read, raspberrypi/linux @052b6b2d), and          *)
+(* CompressedWb (mainline only) for compressed writeback; see Mainline and *)
+(* Garbage below.  docs/mainline.md draws the differences.  Left out of    *)
+(* the cited copy: ZRAM_IDLE / ZRAM_HUGE / ZRAM_INCOMPRESSIBLE and the     *)
+(* type=idle|huge|huge_idle|incompressible modes (the scan is              *)
+(* page_indexes=), ZRAM_SAME, the huge_pages / pages_stored / bd_* stats,  *)
+(* allocation failures, the partial-IO read, recompression, and a second   *)
+(* writeback during one read (one writeback per model).                    *)
+(*                                                                         *)
 (* Switches (docs/defects/): WB_CTL_UAF, BLK_IDX_LEAK (on in as-released), *)
 (* LIMIT_AT_COMPLETION, EARLY_PP_RELEASE, PPS_NOT_OWNED,                   *)
 (* COMPLETION_REINIT, NO_PP_RECHECK, READ_BLKIDX_UNLOCKED,                 *)
 (* NO_READ_RECHECK (read path, in ZramCommon; on in as-released: it is     *)
-(* upstream's read path after 6/6), and the teaching switch LOST_WAKEUP    *)
+(* upstream's read path after 6/6), RB_RECHECK_WB_ONLY (on in mainline:   *)
+(* the deferred decompression re-checks ZRAM_WB only, -EIO otherwise),     *)
+(* WB_DROPS_SIZE_PRIO (compressed writeback with a completion that clears  *)
+(* size and priority), and the teaching switch LOST_WAKEUP                 *)
 (* (the endio calls wake_up before it publishes the request).              *)
 (*                                                                         *)
 (* Abstractions (beyond ZramCommon's):                                     *)
@@ -101,16 +114,55 @@ EXTENDS ZramCommon
 
 CONSTANTS
     ScanTwice,  \* slots a second, overlapping page_indexes= range covers again
-    PoolSize    \* zram->wb_batch_size: requests init_wb_ctl allocates (32 by default)
+    PoolSize,   \* zram->wb_batch_size: requests init_wb_ctl allocates (32 by default)
+    Kernel,     \* the kernel whose version-specific code runs: "6.19" or "mainline"
+    CompressedWb \* zram->compressed_wb (mainline only): write back the raw object
 
 ASSUME ScanTwice \subseteq Slots
 ASSUME PoolSize \in Nat \ {0}
+ASSUME Kernel \in {"6.19", "mainline"}
+ASSUME CompressedWb \in BOOLEAN /\ (CompressedWb => Kernel = "mainline")
 ASSUME "limitStore" \notin EnvProcs   \* excluded by init_lock (patch 3/6)
 
 Reqs == 1..PoolSize
 NoReq == 0
 NoBlock == -1                      \* INVALID_BDEV_BLOCK (~0UL)
 NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan position
+
+(* The two kernels differ (besides the fixes, which are switches) in:       *)
+(*  - zram_writeback_complete: 6.19 calls slot_free() on the slot before    *)
+(*    it sets ZRAM_WB and the handle; mainline ("zram: do not slot_free()  *)
+(*    written-back slots") only zs_free()s the object and keeps size,       *)
+(*    priority, ZRAM_HUGE and the accounting (SlotFreeAtCompletion);        *)
+(*  - writeback_store: 6.19 takes init_lock for read, mainline dev_lock for *)
+(*    write.  Neither lets a limit store or a second writeback run beside   *)
+(*    it; reads, writes, discards and slot-free notifications take only     *)
+(*    slot locks in both, so the environment is the same (idle marking,     *)
+(*    compaction and the sysfs readers, which mainline now excludes, touch  *)
+(*    nothing modelled: no ZRAM_IDLE, no zsmalloc migration).               *)
+Mainline == Kernel = "mainline"
+SlotFreeAtCompletion == ~Mainline
+
+(* Compressed writeback (mainline, CompressedWb): zram_writeback_slots     *)
+(* copies the raw object (read_from_zspool_raw), the completion keeps the  *)
+(* slot's size and priority, and a read of a ZRAM_WB slot decompresses     *)
+(* what the device returned afterwards, in a work item (zram_rb_req,       *)
+(* zram_deferred_decompress -> decompress_bdev_page), with the size and    *)
+(* priority the slot holds then.  Abstraction: the object of version v of  *)
+(* slot s is named by its page <<s, v>>; wbTag[s] is the size and priority *)
+(* a ZRAM_WB slot's table entry holds, named by the object they were       *)
+(* recorded for (Zero: size 0, priority 0).  Decompressing bytes with the  *)
+(* tag of another object -- another slot's bytes, another version's, or a  *)
+(* dropped size -- yields Garbage: a decompressor fed the wrong size,      *)
+(* algorithm or input fails or returns wrong bytes; the model takes the   *)
+(* wrong bytes, which Reads sees.  ZRAM_HUGE slots (stored raw, returned   *)
+(* without decompression) are not modelled.                               *)
+Garbage == <<0, -2>>
+Decompress(bytes, tag) == IF bytes = tag THEN bytes ELSE Garbage
+\* What the completion leaves in the entry's size and priority: kept
+\* (mainline), or cleared as slot_free() clears them (WB_DROPS_SIZE_PRIO).
+TagAtCompletion(s) == IF On("WB_DROPS_SIZE_PRIO") THEN Zero      \* guard:keep-size-prio
+                      ELSE Page(s, tbl[s].ver)
 
 CR == On("COMPLETION_REINIT")
 UseRcu == ~On("WB_CTL_UAF")        \* rcu_read_lock in the endio + kfree_rcu(wb_ctl)
@@ -141,11 +193,12 @@ VARIABLES
     endioPc,       \* program counter of request r's endio
     rcuReaders,    \* endios inside rcu_read_lock()
     gpWait,        \* readers the pending kfree_rcu must wait for
-    wbOkSlots      \* ghost: slots one of whose writeback bios ended without error
+    wbOkSlots,     \* ghost: slots one of whose writeback bios ended without error
+    wbTag          \* CompressedWb: size and priority of each ZRAM_WB slot (see above)
 
 wbVars == <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
             wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
-            req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+            req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
 vars == <<envVars, wbVars>>
 
 ScanQ == ScanOrder(ScanTwice)
@@ -166,7 +219,7 @@ initWbCtl ==
     /\ wbPc' = "scan"
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
                    wbWaiting, doneReqs, inflightReqs, numInflight, doneCnt,
-                   bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* scan_slots_for_writeback(), once per page_indexes= argument: under the  *)
@@ -186,7 +239,7 @@ scan ==
     /\ wbPc' = IF scanPos = Len(ScanQ) THEN "select" ELSE "scan"
     /\ UNCHANGED <<wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt, idleReqs,
                    doneReqs, inflightReqs, numInflight, doneCnt, req, bio, endioPc,
-                   rcuReaders, gpWait, wbOkSlots>>
+                   rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
@@ -199,7 +252,7 @@ select ==
        ELSE \E pps \in Selectable(ppCtl) : wbPps' = pps /\ wbPc' = "limitCheck"
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting,
                    ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
-                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* if (zram->wb_limit_enable && !zram->bd_wb_limit) { ret = -EIO; break; } *)
@@ -211,7 +264,7 @@ limitCheck ==
        ELSE wbPc' = "selectIdleReq" /\ UNCHANGED wbRet
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRetPc, wbWaiting,
                    ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
-                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* while (!req) { req = zram_select_idle_req(wb_ctl); if (req) break;      *)
@@ -232,7 +285,7 @@ selectIdleReq ==
             /\ UNCHANGED <<wbReq, idleReqs, req>>
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbRet, wbWaiting, ctlSt,
                    doneReqs, inflightReqs, numInflight, doneCnt, bio, endioPc,
-                   rcuReaders, gpWait, wbOkSlots>>
+                   rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* wait_event(wb_ctl->done_wait, !list_empty(&wb_ctl->done_reqs)): the     *)
@@ -254,7 +307,7 @@ waitDone ==
        ELSE wbPc' = "waitSleep" /\ wbWaiting' = TRUE /\ UNCHANGED doneCnt
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc, ctlSt,
                    idleReqs, doneReqs, inflightReqs, numInflight, req, bio, endioPc,
-                   rcuReaders, gpWait, wbOkSlots>>
+                   rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* schedule() in wait_event: runs again only once a wake_up took it off    *)
@@ -265,7 +318,7 @@ waitSleep ==
     /\ wbPc' = "waitDone"
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
                    wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   doneCnt, req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   doneCnt, req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* COMPLETION_REINIT: reinit_completion(&wb_ctl->done), then every request *)
@@ -276,15 +329,20 @@ reinitCompletion ==
     /\ wbPc' = "completeDoneReqs"
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
                    wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* zram_writeback_complete(req) then release_pp_slot(req->pps) and         *)
 (* req->pps = NULL.  bi_status is 0 until the bio has ended.               *)
 (*  error: zram_account_writeback_rollback (refund), release the block.    *)
 (*  success: bd_writes++; slot_lock; !ZRAM_PP_SLOT -> the slot changed     *)
-(*    under us: release the block; else slot_free() (6.19; 7.0 open-codes  *)
-(*    it), ZRAM_WB, handle = blk_idx; slot_unlock.                         *)
+(*    under us: release the block; else (6.19) slot_free(), or (mainline)  *)
+(*    clear ZRAM_IDLE, zs_free() the object, keep size and priority; then  *)
+(*    handle = blk_idx, ZRAM_WB; slot_unlock.  A ZRAM_PP_SLOT slot is not  *)
+(*    ZRAM_WB (the scan skips those), so slot_free() releases no block     *)
+(*    here and the two leave the same table and bitmap in this model: the  *)
+(*    difference shows once size and priority are read back (compressed   *)
+(*    writeback).                                                          *)
 (* release_pp_slot: list_del_init, clear ZRAM_PP_SLOT under the slot lock, *)
 (* kfree(pps).  EARLY_PP_RELEASE (v3) releases the pp-slot before the      *)
 (* test; NO_PP_RECHECK drops the test; LIMIT_AT_COMPLETION charges the     *)
@@ -303,14 +361,21 @@ CompleteReq(r) ==
             /\ bitmap' = bitmap \ {b}
             /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {PP}]
             /\ wbRet' = "EBIO"
+            /\ UNCHANGED wbTag
        ELSE /\ IF LAC THEN ChargeLimit(limEpoch) ELSE UNCHANGED <<bdLimit, limPages>>
             /\ UNCHANGED wbRet
             /\ IF ~On("NO_PP_RECHECK") /\ ~ppNow                  \* guard:pp-recheck
                THEN /\ bitmap' = bitmap \ {b}
                     /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {PP}]
-               ELSE /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
+                    /\ UNCHANGED wbTag
+               ELSE /\ bitmap' = IF SlotFreeAtCompletion       \* 6.19: slot_free()
+                                 THEN FreePageBitmap(tbl, bitmap, s)
+                                 ELSE bitmap                  \* mainline: zs_free() only
                     /\ tbl' = [tbl EXCEPT ![s] =
                                   [flags |-> {"ZRAM_WB"}, handle |-> b, ver |-> 0]]
+                    /\ wbTag' = IF CompressedWb
+                                THEN [wbTag EXCEPT ![s] = TagAtCompletion(s)]
+                                ELSE wbTag
     /\ ppCtl' = ppCtl \ {p}
     /\ ppLive' = ppLive \ {p}
 
@@ -332,7 +397,7 @@ completeDoneReqs ==
                  /\ UNCHANGED <<wbPc, doneReqs, numInflight>>
             ELSE /\ wbPc' = wbRetPc
                  /\ UNCHANGED <<tbl, bitmap, bdLimit, limPages, wbRet, ppCtl, ppLive,
-                                inflightReqs, idleReqs, req, doneReqs, numInflight>>
+                                inflightReqs, idleReqs, req, doneReqs, numInflight, wbTag>>
        ELSE IF numInflight > 0 /\ doneReqs # <<>>
             THEN LET r == Head(doneReqs) IN
                  /\ CompleteReq(r)
@@ -343,7 +408,7 @@ completeDoneReqs ==
                  /\ UNCHANGED <<wbPc, inflightReqs>>
             ELSE /\ wbPc' = wbRetPc
                  /\ UNCHANGED <<tbl, bitmap, bdLimit, limPages, wbRet, ppCtl, ppLive,
-                                inflightReqs, idleReqs, req, doneReqs, numInflight>>
+                                inflightReqs, idleReqs, req, doneReqs, numInflight, wbTag>>
     /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRetPc, wbWaiting, ctlSt, doneCnt,
                    bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
     /\ UNCHANGED <<slotLock, disk, envPc, envSlot, rdBlk, rdVal, latest, rdSeen,
@@ -367,7 +432,7 @@ reserveBlock ==
                  /\ UNCHANGED wbRet
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbReq, wbRetPc, wbWaiting, ctlSt,
                    idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
-                   endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
@@ -385,7 +450,7 @@ readSlot ==
             /\ UNCHANGED slotLock
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
                    wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   doneCnt, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   doneCnt, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED <<tbl, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
@@ -410,7 +475,7 @@ submitWbRequest ==
     /\ wbReq' = NoReq
     /\ wbPc' = "select"
     /\ UNCHANGED <<scanPos, ppLive, wbPps, wbRet, wbRetPc, wbWaiting, ctlSt, idleReqs,
-                   doneReqs, doneCnt, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   doneReqs, doneCnt, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED <<tbl, slotLock, bitmap, disk, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored>>
 
@@ -426,7 +491,7 @@ next ==
     /\ wbPc' = "select"
     /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt,
                    idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
-                   endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED <<bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
@@ -439,7 +504,7 @@ releaseReq ==
     /\ wbPc' = "releaseBlock"
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbRet, wbRetPc, wbWaiting,
                    ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, bio,
-                   endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* if (blk_idx != INVALID_BDEV_BLOCK) zram_release_bdev_block(blk_idx)     *)
@@ -453,7 +518,7 @@ releaseBlock ==
     /\ wbPc' = "drainWait"
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbReq, wbRet, wbRetPc, wbWaiting,
                    ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req,
-                   bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
@@ -469,7 +534,7 @@ drainWait ==
        ELSE wbPc' = "releaseCtl" /\ UNCHANGED wbRetPc
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbWaiting,
                    ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req,
-                   bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* writeback_store: release_pp_ctl() releases every pp-slot left in the    *)
@@ -486,7 +551,7 @@ releaseCtl ==
             /\ wbPc' = "releaseCtl"
     /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt,
                    idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
-                   endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
                    latest, rdSeen, limEpoch, limStored, limPages>>
 
@@ -506,7 +571,7 @@ releaseWbCtl ==
     /\ wbPc' = "done"
     /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
                    wbWaiting, doneReqs, inflightReqs, numInflight, doneCnt, bio,
-                   endioPc, rcuReaders, wbOkSlots>>
+                   endioPc, rcuReaders, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 WbStep ==
@@ -529,10 +594,11 @@ BioEnds(r) ==
           /\ wbOkSlots' = wbOkSlots \cup {bio[r].slot}
        \/ /\ BioErrors
           /\ bio' = [bio EXCEPT ![r].st = "ended", ![r].err = TRUE]
-          /\ UNCHANGED <<disk, wbOkSlots>>
+          /\ UNCHANGED <<disk, wbOkSlots, wbTag>>
     /\ rcuReaders' = IF UseRcu THEN rcuReaders \cup {r} ELSE rcuReaders
+    /\ UNCHANGED wbTag
 
-NotFirst(r) == UNCHANGED <<bio, disk, wbOkSlots, rcuReaders>>
+NotFirst(r) == UNCHANGED <<bio, disk, wbOkSlots, rcuReaders, wbTag>>
 
 \* Where the endio goes once it has nothing left to do on wb_ctl.
 EndioTail == IF UseRcu THEN "endioRcuUnlock" ELSE EndioFirst
@@ -576,7 +642,7 @@ endioRcuUnlock(r) ==
     /\ endioPc' = [endioPc EXCEPT ![r] = EndioFirst]
     /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
                    wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   doneCnt, req, bio, wbOkSlots>>
+                   doneCnt, req, bio, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 (* COMPLETION_REINIT (v2-v4 endio): if (atomic_dec_return(&num_inflight)   *)
@@ -599,7 +665,7 @@ endioComplete(r) ==
     /\ endioPc' = [endioPc EXCEPT ![r] = EndioTail]
     /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
                    wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   req, bio, rcuReaders, gpWait, wbOkSlots>>
+                   req, bio, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
 
 EndioStep(r) ==
@@ -614,8 +680,53 @@ rcuGp ==
     /\ ctlSt' = "freed"
     /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
                    wbWaiting, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
-                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
+                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
     /\ UNCHANGED envVars
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* The read of a ZRAM_WB slot with compressed writeback (mainline).  The   *)
+(* reader takes the handle under the slot lock as without it (ReadLock);   *)
+(* its bio brings the raw object (readBio, here); then                     *)
+(* decompress_bdev_page() (readDecompress) re-takes the slot lock and      *)
+(*   mainline (RB_RECHECK_WB_ONLY): tests ZRAM_WB only; not ZRAM_WB ->     *)
+(*     zero the page, -EIO (the bio fails, the slot is not marked          *)
+(*     accessed); else decompresses with the slot's size and priority now; *)
+(*   fixed: tests ZRAM_WB and the handle; both the same -> decompress;     *)
+(*     else read the slot again from the top (-EAGAIN to zram_read_page).  *)
+(***************************************************************************)
+ReadBioRaw(p) ==
+    /\ envPc[p] = "readBio"
+    /\ rdVal' = disk[rdBlk]
+    /\ Goto(p, "readDecompress")
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, latest,
+                   limEpoch, limStored, limPages>>
+    /\ UNCHANGED wbVars
+    /\ GhostNext
+
+ReadDecompress(p) ==
+    LET s == envSlot[p] IN
+    /\ envPc[p] = "readDecompress"
+    /\ LockFree(s)
+    /\ IF On("RB_RECHECK_WB_ONLY")
+       THEN IF TestFlag(s, "ZRAM_WB")
+            THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
+            ELSE rdVal' = ReadEio /\ Goto(p, "envDone")
+       ELSE IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk   \* guard:rb-recheck
+            THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
+            ELSE UNCHANGED rdVal /\ Goto(p, "readLock")
+    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, latest,
+                   limEpoch, limStored, limPages>>
+    /\ UNCHANGED wbVars
+    /\ GhostNext
+
+\* The environment of this design: ZramCommon's, with the read bio and the
+\* deferred decompression above in compressed mode.
+BEnvStep(p) ==
+    IF CompressedWb /\ envPc[p] \in {"readBio", "readDecompress"}
+    THEN ReadBioRaw(p) \/ ReadDecompress(p)
+    ELSE EnvStep(p, wbVars)
+BEnvNext == \E p \in EnvProcs : BEnvStep(p) /\ Took(p, envPc[p])
 
 \* Everything has returned and wb_ctl is gone: stutter, so that TLC's
 \* deadlock check only reports a process stuck before its end.
@@ -650,13 +761,14 @@ Init ==
     /\ rcuReaders = {}
     /\ gpWait = {}
     /\ wbOkSlots = {}
+    /\ wbTag = [s \in Slots |-> Zero]
 
 \* Each step names its process and label in lastStep (see ZramCommon).
 Next ==
     \/ WbStep /\ Took("wb", wbPc)
     \/ \E r \in Reqs : EndioStep(r) /\ Took(Instance("endio", r), endioPc[r])
     \/ rcuGp /\ Took("rcu", "rcuGp")
-    \/ EnvNext(wbVars)
+    \/ BEnvNext
     \/ Finished /\ UNCHANGED lastStep
 
 \* Bio completion is fair (the device finishes what it is given), and so is
@@ -665,20 +777,21 @@ Fairness ==
     /\ WF_vars(WbStep)
     /\ \A r \in Reqs : WF_vars(EndioStep(r))
     /\ WF_vars(rcuGp)
-    /\ \A p \in EnvProcs : WF_vars(EnvStep(p, wbVars))
+    /\ \A p \in EnvProcs : WF_vars(BEnvStep(p))
 
 Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
 \* The labels of the writeback task (values of wbPc) and of each request's
 \* endio (values of endioPc[r]); TypeOK proves both sets complete.  rcuGp,
-\* the end of a grace period, is a step without a pc of its own.
+\* the end of a grace period, is a step without a pc of its own;
+\* readDecompress is a label of the read process (compressed writeback).
 WbLabels == {"initWbCtl", "scan", "select", "limitCheck", "selectIdleReq", "waitDone",
              "waitSleep", "reinitCompletion", "completeDoneReqs", "reserveBlock", "readSlot",
              "submitWbRequest", "next", "releaseReq", "releaseBlock", "drainWait",
              "releaseCtl", "releaseWbCtl", "done"}
 EndioLabels == {"endioLock", "endioWakeUp", "endioRcuUnlock", "endioDec", "endioComplete"}
-OtherSteps == {"rcuGp"}
+OtherSteps == {"rcuGp", "readDecompress"}
 
 \* The labels a step can carry ("done" is where the task rests): zwb reach's
 \* rows, printed at start-up; TypeOK holds every step's lastStep to them.
@@ -688,7 +801,7 @@ StepLabels == (WbLabels \ {"done"}) \cup EndioLabels \cup OtherSteps \cup (EnvSt
 ASSUME PrintT(<<"zwb-labels", StepLabels>>)
 
 TypeOK ==
-    /\ EnvTypeOK
+    /\ EnvTypeOKWith({"readDecompress"})
     /\ wbPc \in WbLabels
     /\ StepTypeOK(StepLabels)
     /\ \A r \in Reqs : endioPc[r] \in EndioLabels
@@ -702,6 +815,7 @@ TypeOK ==
          /\ req[r].st \in {"none", "idle", "selected", "inflight", "done", "freed"}
          /\ bio[r].st \in {"idle", "inflight", "ended"}
     /\ rcuReaders \subseteq Reqs /\ gpWait \subseteq rcuReaders
+    /\ ~CompressedWb => wbTag = [s \in Slots |-> Zero]
 
 \* Owners of reserved blocks: ZRAM_WB slots, requests the task has submitted
 \* and not yet completed, and the loop's carried blk_idx.

@@ -382,14 +382,17 @@ EnvDone == \A p \in EnvProcs : envPc[p] = "envDone"
 (* harnesses and the docs).                                                *)
 (***************************************************************************)
 
-EnvTypeOK ==
+\* EnvTypeOK, with labels of the read process a design adds (batched's
+\* readDecompress, compressed writeback).
+EnvTypeOKWith(extraLabels) ==
     /\ \A s \in Slots :
          /\ tbl[s].flags \subseteq {"ZRAM_WB", "ZRAM_PP_SLOT"}
          /\ tbl[s].handle \in DiskBlocks
          /\ tbl[s].ver \in Nat
     /\ bitmap \subseteq DiskBlocks
     /\ bdLimit \in Nat
-    /\ \A p \in EnvProcs : envPc[p] \in EnvLabels
+    /\ \A p \in EnvProcs : envPc[p] \in EnvLabels \cup extraLabels
+EnvTypeOK == EnvTypeOKWith({})
 
 \* No lost or stale data: every slot that nobody is modifying reads back as
 \* the last version written to it (a freed slot as the zero page).
@@ -407,8 +410,16 @@ HeldIsReserved(H) == \A h \in H : h.blk \in bitmap
 \* Write-back limit: pages written back after the latest store never exceed it.
 WbLimit == WbLimitEnable => limPages <= limStored
 
-\* Reads: a read returns a page this slot held while the read ran.
-\* (A read that failed returned nothing.)
-Reads == ReaderOn /\ envPc["read"] \in {"readAccessed", "envDone"} /\ rdVal # Failed
-            => rdVal \in rdSeen
+\* A read that failed with -EIO (batched, compressed writeback: the deferred
+\* decompression found the slot no longer ZRAM_WB): no page is returned.
+ReadEio == <<0, -3>>
+ReadReturned == ReaderOn /\ envPc["read"] \in {"readAccessed", "envDone"}
+
+\* Reads: a read returns a page this slot held while the read ran, or fails:
+\* Failed (the device failed the bio) or ReadEio (the driver's own -EIO).
+Reads == ReadReturned /\ rdVal # Failed => rdVal \in rdSeen \cup {ReadEio}
+
+\* ReadsSucceed: no read fails of the driver's own doing.  The model's backing
+\* device fails a read bio only for a sector past its end (Failed).
+ReadsSucceed == ReadReturned => rdVal # ReadEio
 =============================================================================

@@ -29,6 +29,8 @@ public enum Invariant {
     WbLimitAccounted("WbLimit"),
     /** A read returns a version its slot held while the read ran. */
     Reads("Reads"),
+    /** No read fails unless the device failed it (compressed writeback's -EIO on a change). */
+    ReadsSucceed("Reads"),
     /** Nothing freed is touched: no use after free, no double free, no list corruption. */
     NoUseAfterFree("MemoryLifetime"),
     /** No NULL pp-slot pointer is dereferenced (batched also: no submitted request lacks one). */

@@ -155,10 +155,12 @@ public final class Invariants {
         return out;
     }
 
-    /** Reads. */
+    /** Reads and ReadsSucceed. */
     public static List<Violation> reads(Zram zram) {
-        return zram.ghost.readViolations().stream()
-                .map(d -> new Violation(Invariant.Reads, d)).toList();
+        List<Violation> out = new ArrayList<>();
+        zram.ghost.readViolations().forEach(d -> out.add(new Violation(Invariant.Reads, d)));
+        zram.ghost.readFailures().forEach(d -> out.add(new Violation(Invariant.ReadsSucceed, d)));
+        return out;
     }
 
     /** WrittenBackWhenUntouched: checked once writeback has returned. */

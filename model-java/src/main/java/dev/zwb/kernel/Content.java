@@ -14,6 +14,11 @@ public record Content(int slot, long version) {
 
     /** Never written: a fresh backing-device block, or a freshly allocated page. */
     public static final Content JUNK = new Content(-2, 0);
+    /**
+     * What a decompressor makes of bytes that the size and priority it was given do not describe
+     * (another slot's object, another version's, or a size of 0): compressed writeback only.
+     */
+    public static final Content GARBAGE = new Content(-3, 0);
 
     /** Whether this is data that some write put there (not ZERO, not JUNK). */
     public boolean written() {
@@ -27,6 +32,9 @@ public record Content(int slot, long version) {
         }
         if (this.equals(JUNK)) {
             return "junk";
+        }
+        if (this.equals(GARBAGE)) {
+            return "garbage";
         }
         return "slot" + slot + "@v" + version;
     }

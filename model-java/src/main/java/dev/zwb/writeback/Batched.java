@@ -35,7 +35,30 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  *
  * <p>Locking context (v6.19): writeback_store() holds init_lock for read and pp_in_progress; the
  * wb-limit stores take init_lock for write, so they never run during a writeback and the task
- * reads and charges bd_wb_limit without a lock.
+ * reads and charges bd_wb_limit without a lock. Mainline (7.0+; every variant but as-released):
+ * writeback_store() holds dev_lock (init_lock renamed) for write ({@link #devLockForWrite}), so
+ * idle marking, compaction and the sysfs readers wait too; reads, writes, discards and
+ * slot-free notifications take only slot locks and still run beside it.
+ *
+ * <p>Mainline differs from v6.19 further in its completion ({@code zramWritebackComplete}: no
+ * slot_free(), size, priority and ZRAM_HUGE kept, {@link Zram#zramWritebackConvert}) and has
+ * compressed writeback ({@link Zram#compressedWritebackStore}: readSlot copies the raw object,
+ * the read decompresses it in {@code readDecompress}; switches RB_RECHECK_WB_ONLY, on in
+ * mainline, and WB_DROPS_SIZE_PRIO). Names: this class and the zram package keep the 6.17 names
+ * the other designs share; the 7.0 copy renames them:
+ * <pre>
+ *   6.17 / 6.19 (here)        7.0+ (raspberrypi/linux @052b6b2d)
+ *   zram_slot_lock/unlock     slot_lock/slot_unlock
+ *   zram_test/set/clear_flag  test/set/clear_slot_flag
+ *   zram_get/set_handle       get/set_slot_handle
+ *   zram_get/set_obj_size     get/set_slot_size
+ *   zram_free_page            slot_free
+ *   zram_accessed             mark_slot_accessed
+ *   zram_allocated            slot_allocated
+ *   init_lock                 dev_lock
+ * </pre>
+ * Left out of the cited copy: ZRAM_SAME's and ZRAM_HUGE's effect on the read of a written-back
+ * slot beyond the raw page, recompression, the partial-IO path as such, allocation failures.
  *
  * <p>Spec labels, writeback task: {@code initWbCtl}, {@code scan}, {@code select},
  * {@code limitCheck}, {@code selectIdleReq}, {@code waitDone}, {@code waitSleep},
@@ -52,7 +75,8 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  * PPS_NOT_OWNED (v1: no list_del_init() before submission), COMPLETION_REINIT (v2 – v4's
  * completion-based reaping, after the v4 1/6 patch; its blk_plug is not modelled), LOST_WAKEUP
  * (teaching: wake_up() before the publication); READ_BLKIDX_UNLOCKED and NO_READ_RECHECK (the
- * read path). As released (v6.19 – 7.0.11): WB_CTL_UAF, BLK_IDX_LEAK, NO_READ_RECHECK.
+ * read path). As released (v6.19 – 7.0.11): WB_CTL_UAF, BLK_IDX_LEAK, NO_READ_RECHECK; mainline
+ * (spec model batched/mainline): NO_READ_RECHECK, and with compressed writeback RB_RECHECK_WB_ONLY.
  *
  * <p>Implementation notes.
  * <pre>
@@ -75,7 +99,7 @@ public final class Batched extends Writeback {
             "limitCheck", "selectIdleReq", "waitDone", "waitSleep", "completeDoneReqs",
             "reserveBlock", "readSlot", "submitWbRequest", "next", "releaseReq", "releaseBlock",
             "drainWait", "releaseCtl", "releaseWbCtl", "done", "endioLock", "endioWakeUp",
-            "endioRcuUnlock", "rcuGp");
+            "endioRcuUnlock", "rcuGp", "readDecompress");
 
     /** The extra labels of the COMPLETION_REINIT (v2 – v4) reaping. */
     public static final List<String> COMPLETION_REINIT_LABELS = List.of("reinitCompletion",
@@ -158,6 +182,11 @@ public final class Batched extends Writeback {
         }
         this.wbBatchSize = wbBatchSize;
         zram.setLimitStoreExclusive(true);
+        zram.setRbRecheckWbOnly(on(Defect.RB_RECHECK_WB_ONLY));
+        if (on(Defect.RB_RECHECK_WB_ONLY) || on(Defect.WB_DROPS_SIZE_PRIO)) {
+            // the two switches live in compressed writeback (their models set CompressedWb)
+            zram.compressedWritebackStore(true);
+        }
     }
 
     /** init_wb_ctl() (label {@code initWbCtl}): the ctl, and wb_batch_size requests on idle_reqs. */
@@ -270,7 +299,8 @@ public final class Batched extends Writeback {
             int index = ZramPpSlot.index(kernel, pps);
             table.zramSlotLock(index);
             if (!table.zramTestFlag(index, ZRAM_PP_SLOT)
-                    || zram.zramReadFromZspool(req.page, index) != 0) {
+                    || (zram.compressedWb() ? zram.readFromZspoolRaw(req.page, index)
+                            : zram.zramReadFromZspool(req.page, index)) != 0) {
                 next(index, pps);
                 continue;
             }
@@ -457,15 +487,37 @@ public final class Batched extends Writeback {
             // slot_free(), or slot_free() and a new write, happened meanwhile
             zram.zramReleaseBdevBlock(r.blkIdx);
             r.ownsBlock = false;
-        } else {
+        } else if (slotFreeAtCompletion()) {
             zram.zramFreePage(index);
             table.zramSetFlag(index, ZRAM_WB);
             table.zramSetHandle(index, r.blkIdx);
             r.ownsBlock = false;
             zram.stats.pagesStored.incrementAndGet();
+        } else {
+            zram.zramWritebackConvert(index, r.blkIdx);
+            r.ownsBlock = false;
         }
         table.zramSlotUnlock(index);
         return 0;
+    }
+
+    /**
+     * v6.19's completion calls slot_free() before it sets ZRAM_WB; 7.0 ("zram: do not
+     * slot_free() written-back slots") keeps size, priority and ZRAM_HUGE. The as-released
+     * variant is v6.19; WB_DROPS_SIZE_PRIO puts the old completion under compressed writeback.
+     */
+    private boolean slotFreeAtCompletion() {
+        return v619() || on(Defect.WB_DROPS_SIZE_PRIO);
+    }
+
+    /** The as-released variant is v6.19; every other one is the 7.0+ code (mainline). */
+    private boolean v619() {
+        return variant().name().equals("as-released");
+    }
+
+    @Override
+    protected boolean devLockForWrite() {
+        return !v619();
     }
 
     /** The label of an endio's first step, in which the device ends the bio. */

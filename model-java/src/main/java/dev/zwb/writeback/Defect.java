@@ -37,6 +37,17 @@ public enum Defect {
     /** Batched v2 – v4: endio completes a shared completion; the task reinits it. */
     COMPLETION_REINIT("NoLostOrStaleData", Design.BATCHED),
     /**
+     * Compressed writeback (7.0+, on in mainline): decompress_bdev_page() re-checks only
+     * ZRAM_WB, not the block, and fails the read with -EIO when the slot was freed or rewritten.
+     */
+    RB_RECHECK_WB_ONLY("ReadsSucceed", Design.BATCHED),
+    /**
+     * Compressed writeback with a completion that clears size and priority, as slot_free() did
+     * before 7.0 ("zram: do not slot_free() written-back slots"): the read decompresses with
+     * size 0.
+     */
+    WB_DROPS_SIZE_PRIO("Reads", Design.BATCHED),
+    /**
      * Teaching (spec only, never in any kernel): the batched endio calls wake_up() before it
      * publishes the request; the task can sleep for ever (TLC: deadlock).
      */

@@ -97,10 +97,15 @@ public abstract class Writeback {
      * {@code incompressible}, {@code type=MODE}, {@code page_index=N}, {@code page_indexes=A-B}.
      */
     public final int writebackStore(String buf) {
-        zram.initLock.downRead();
-        if (zram.ppInProgress.atomicXchg(1) != 0) {
-            zram.initLock.upRead();
-            return -Errno.EAGAIN;
+        boolean exclusive = devLockForWrite();
+        if (exclusive) {
+            zram.initLock.downWrite(); // 7.0: guard(rwsem_write)(&zram->dev_lock)
+        } else {
+            zram.initLock.downRead();
+            if (zram.ppInProgress.atomicXchg(1) != 0) {
+                zram.initLock.upRead();
+                return -Errno.EAGAIN;
+            }
         }
         running = true;
         successfulWrites.clear();
@@ -118,11 +123,24 @@ public abstract class Writeback {
         at("releaseCtl");
         PostProcessing.releasePpCtl(zram, ctl);
         releaseWbCtl();
-        zram.ppInProgress.atomicSet(0);
         running = false;
-        zram.initLock.upRead();
+        if (exclusive) {
+            zram.initLock.upWrite();
+        } else {
+            zram.ppInProgress.atomicSet(0);
+            zram.initLock.upRead();
+        }
         at("done");
         return ret;
+    }
+
+    /**
+     * 7.0 (batched as in mainline): writeback_store() holds dev_lock (zram's init_lock, renamed)
+     * for write, which also makes pp_in_progress unnecessary: a second writeback, idle marking
+     * and the sysfs stores wait. Before: init_lock for read plus pp_in_progress (-EAGAIN).
+     */
+    protected boolean devLockForWrite() {
+        return false;
     }
 
     /** The argument loop of writeback_store(); every page_index(es) argument scans its range. */

@@ -6,6 +6,7 @@ import dev.zwb.bdev.Block;
 import dev.zwb.kernel.AtomicT;
 import dev.zwb.kernel.Bitops;
 import dev.zwb.kernel.Content;
+import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.KObject;
 import dev.zwb.kernel.Kernel;
 import dev.zwb.kernel.Page;
@@ -107,6 +108,14 @@ public final class Zram {
     private volatile ReadPath readPath = ReadPath.LOCKED_HANDLE_RECHECK;
     /** v6.19 (patch 3/6): the limit stores take init_lock for write. Set once by the design. */
     private volatile boolean limitStoreExclusive;
+    /** zram-&gt;compressed_wb (7.0+): write back the raw object, decompress after the read. */
+    private volatile boolean compressedWb;
+    /**
+     * decompress_bdev_page() as in mainline: re-check ZRAM_WB only, and fail the read with -EIO
+     * if it is gone (switch RB_RECHECK_WB_ONLY). Off: zwb's fix, which also compares the block and
+     * reads the slot again on any change. Set once by the design.
+     */
+    private volatile boolean rbRecheckWbOnly;
 
     /** A zram device of {@code nrSlots} pages with {@code bdev} as its backing device. */
     public Zram(Kernel kernel, int nrSlots, BackingDevice bdev) {
@@ -118,6 +127,23 @@ public final class Zram {
         this.bitmap = new long[Bitops.bitsToLongs(bdev.nrPages())];
         this.ppInProgress = new AtomicT(mem, 0);
         this.wbLimitLock = new SpinLock(mem);
+    }
+
+    /**
+     * compressed_writeback_store(): the C refuses once the device is initialised (-EBUSY); the
+     * model sets it before the first write.
+     */
+    public void compressedWritebackStore(boolean val) {
+        this.compressedWb = val;
+    }
+
+    public boolean compressedWb() {
+        return compressedWb;
+    }
+
+    /** Selects mainline's decompress_bdev_page() re-check (see rbRecheckWbOnly). */
+    public void setRbRecheckWbOnly(boolean wbOnly) {
+        this.rbRecheckWbOnly = wbOnly;
     }
 
     /** Selects the read path (the design's read-path switches). */
@@ -207,9 +233,13 @@ public final class Zram {
         table.zramClearFlag(index, ZRAM_IDLE);
         table.zramClearFlag(index, ZRAM_INCOMPRESSIBLE);
         table.zramClearFlag(index, ZRAM_PP_SLOT);
+        table.zramSetCompTag(index, null); // set_slot_comp_priority(0), and the size below
         if (table.zramTestFlag(index, ZRAM_HUGE)) {
+            // 7.0: the writeback completion already dropped huge_pages and kept ZRAM_HUGE
+            if (!table.zramTestFlag(index, ZRAM_WB)) {
+                stats.hugePages.decrementAndGet();
+            }
             table.zramClearFlag(index, ZRAM_HUGE);
-            stats.hugePages.decrementAndGet();
         }
         if (table.zramTestFlag(index, ZRAM_WB)) {
             table.zramClearFlag(index, ZRAM_WB);
@@ -229,6 +259,23 @@ public final class Zram {
         stats.pagesStored.decrementAndGet();
         table.zramSetHandle(index, 0);
         table.zramSetObjSize(index, 0);
+    }
+
+    /**
+     * The 7.0 zram_writeback_complete() after its ZRAM_PP_SLOT test, with the slot locked: not
+     * IDLE, huge_pages less one for a ZRAM_HUGE slot (the flag stays), the object's size off
+     * compr_data_size, zs_free(), then the block as handle and ZRAM_WB. Size, priority (the
+     * comp tag) and pages_stored stay: the page is still stored, on the device.
+     */
+    public void zramWritebackConvert(int index, long blkIdx) {
+        table.zramClearFlag(index, ZRAM_IDLE);
+        if (table.zramTestFlag(index, ZRAM_HUGE)) {
+            stats.hugePages.decrementAndGet();
+        }
+        stats.comprDataSize.addAndGet(-table.zramGetObjSize(index));
+        zsPool.zsFree(table.zramGetHandle(index));
+        table.zramSetHandle(index, blkIdx);
+        table.zramSetFlag(index, ZRAM_WB);
     }
 
     /** zram_accessed() (mark_slot_accessed() in 7.0), with the slot locked: not IDLE, not a pp-slot. */
@@ -291,6 +338,7 @@ public final class Zram {
                 table.zramSetFlag(index, ZRAM_HUGE);
             }
             table.zramSetObjSize(index, size);
+            table.zramSetCompTag(index, data);
         }
         table.zramSetHandle(index, handle);
         ghost.install(index, data);
@@ -411,6 +459,15 @@ public final class Zram {
             kernel.at("readBio");
             int ret = readFromBdev(op.page, blkIdx);
             op.filled = true;
+            if (ret == 0 && compressedWb) {
+                // zram_async_read_endio() -> zram_deferred_decompress(), or the sync path
+                kernel.at("readDecompress");
+                ret = decompressBdevPage(op.page, index, blkIdx);
+                if (ret == -Errno.EAGAIN) {
+                    continue;
+                }
+                return ret;
+            }
             if (ret < 0 || readPath != ReadPath.LOCKED_HANDLE_RECHECK) {
                 return ret;
             }
@@ -422,6 +479,46 @@ public final class Zram {
                 return 0;
             }
         }
+    }
+
+    /**
+     * decompress_bdev_page() (label {@code readDecompress}): under the slot lock, mainline
+     * (RB_RECHECK_WB_ONLY) tests ZRAM_WB only: gone, the page is zeroed and the read fails with
+     * -EIO; zwb's fix also compares the handle with the block read and answers -EAGAIN on any
+     * change, so that zram_read_page() reads the slot again. A ZRAM_HUGE object was written back
+     * uncompressed and is kept as read; otherwise it is decompressed with the size and priority
+     * the slot holds now: bytes they do not describe decompress to garbage.
+     */
+    private int decompressBdevPage(Page page, int index, long blkIdx) {
+        table.zramSlotLock(index);
+        try {
+            boolean wb = table.zramTestFlag(index, ZRAM_WB);
+            if (rbRecheckWbOnly && !wb) {
+                page.setData(Content.ZERO);
+                ghost.readFailed(index, "decompress_bdev_page(): no longer ZRAM_WB, -EIO");
+                return -Errno.EIO;
+            }
+            if (!rbRecheckWbOnly && (!wb || table.zramGetHandle(index) != blkIdx)) {
+                return -Errno.EAGAIN;
+            }
+            if (table.zramTestFlag(index, ZRAM_HUGE)) {
+                return 0;
+            }
+            Content tag = table.zramGetCompTag(index);
+            page.setData(page.data().equals(tag) ? tag : Content.GARBAGE);
+            return 0;
+        } finally {
+            table.zramSlotUnlock(index);
+        }
+    }
+
+    /**
+     * read_from_zspool_raw() (compressed writeback), with the slot locked: the object as stored,
+     * not decompressed; the rest of the page is zeroed.
+     */
+    public int readFromZspoolRaw(Page page, int index) {
+        page.setData(zsPool.zsObjRead(table.zramGetHandle(index)));
+        return 0;
     }
 
     /**

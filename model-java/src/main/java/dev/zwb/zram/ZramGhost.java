@@ -37,6 +37,7 @@ public final class ZramGhost {
     private final boolean[] touched;
     private final List<List<Change>> history = new ArrayList<>();
     private final List<String> readViolations = new ArrayList<>();
+    private final List<String> readFailures = new ArrayList<>();
     private long seq;
 
     private boolean limitEnabled;
@@ -147,6 +148,16 @@ public final class ZramGhost {
         }
         held.add(atStart);
         return held;
+    }
+
+    /** A read of {@code slot} failed with an error of the driver's own (not of the device). */
+    synchronized void readFailed(int slot, String why) {
+        readFailures.add("read of slot " + slot + " failed: " + why);
+    }
+
+    /** Reads that failed although the device did not fail them (ReadsSucceed). */
+    public synchronized List<String> readFailures() {
+        return List.copyOf(readFailures);
     }
 
     /** Reads that returned something their slot did not hold while they ran. */

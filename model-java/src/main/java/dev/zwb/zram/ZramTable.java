@@ -1,6 +1,7 @@
 package dev.zwb.zram;
 
 import dev.zwb.kernel.Bitops;
+import dev.zwb.kernel.Content;
 import dev.zwb.kernel.KObject;
 import dev.zwb.kernel.SlotLock;
 
@@ -45,12 +46,20 @@ public final class ZramTable {
     private final long[] flags;
     private final long[] handle;
     private final int[] size;
+    /**
+     * The object the entry's size and compression priority were recorded for (null: none). The
+     * model's stand-in for both fields: its objects all have one size, so the tag names the
+     * object instead. Set by zram_write_page(), cleared by slot_free(), kept by the 7.0
+     * writeback completion; read back by decompress_bdev_page(). Under the slot lock.
+     */
+    private final Content[] compTag;
     private final SlotLock lock;
 
     ZramTable(KObject owner, int nrSlots) {
         this.flags = new long[nrSlots];
         this.handle = new long[nrSlots];
         this.size = new int[nrSlots];
+        this.compTag = new Content[nrSlots];
         this.lock = new SlotLock(flags, ZRAM_ENTRY_LOCK, owner);
     }
 
@@ -111,6 +120,16 @@ public final class ZramTable {
     /** zram_set_handle(). */
     public void zramSetHandle(int index, long value) {
         LONGS.setOpaque(handle, index, value);
+    }
+
+    /** get_slot_size() and get_slot_comp_priority(), as the object they describe (see compTag). */
+    public Content zramGetCompTag(int index) {
+        return compTag[index];
+    }
+
+    /** set_slot_size() and set_slot_comp_priority() (see compTag). */
+    public void zramSetCompTag(int index, Content object) {
+        compTag[index] = object;
     }
 
     /** zram_get_obj_size(). */

@@ -5,6 +5,7 @@ import dev.zwb.check.Invariant;
 import dev.zwb.kernel.Errno;
 import dev.zwb.sched.Actor;
 import dev.zwb.zram.ReadPath;
+import dev.zwb.zram.ZramTable;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -31,7 +32,8 @@ class VariantTest {
     void everyDesignHasItsSwitchesAlone() {
         assertEquals(6, Variant.all(Design.SINGLE).size(), "with the teaching BLK_IDX_LEAK");
         assertEquals(8, Variant.all(Design.MULTIPAGE).size());
-        assertEquals(12, Variant.all(Design.BATCHED).size(), "with the teaching LOST_WAKEUP");
+        assertEquals(14, Variant.all(Design.BATCHED).size(),
+                "with the teaching LOST_WAKEUP and the two compressed-writeback switches");
     }
 
     @Test
@@ -91,12 +93,26 @@ class VariantTest {
 
     @Test
     void onePostProcessingAtATime() {
-        try (Rig rig = new Rig(Variant.fixed(Design.BATCHED))) {
+        try (Rig rig = new Rig(Variant.asReleased(Design.BATCHED))) {
             rig.write(0);
             Actor<Integer> task = rig.writeback("page_index=0");
             rig.settle(task);
-            assertEquals(-Errno.EAGAIN, rig.wb.writebackStore("page_index=0"));
+            assertEquals(-Errno.EAGAIN, rig.wb.writebackStore("page_index=0"), "v6.19: pp_in_progress");
             assertEquals(0, rig.finish(task));
+        }
+    }
+
+    @Test
+    void mainlineHoldsDevLockForWriteSoASecondWritebackWaits() {
+        try (Rig rig = new Rig(Variant.fixed(Design.BATCHED))) {
+            rig.write(0);
+            rig.write(1);
+            Actor<Integer> first = rig.writeback("page_index=0");
+            rig.settle(first);
+            Actor<Integer> second = rig.writeback("page_index=1");
+            assertEquals(0, rig.finish(first));
+            assertEquals(0, rig.finish(second), "7.0: it waited on dev_lock instead of -EAGAIN");
+            assertTrue(rig.zram.table.zramTestFlag(1, ZramTable.ZRAM_WB));
         }
     }
 }

@@ -313,6 +313,26 @@ public final class Scenario {
                 "batch of one, one interrupt thread per bio: the first endio drops num_inflight "
                         + "to 0 and stalls before complete(); the late complete() ends the wait "
                         + "for the second bio").withIrqs(2));
+        all.add(of(Defect.RB_RECHECK_WB_ONLY, Design.BATCHED, 2, 4, 1, 0,
+                m -> {
+                    m.zram.compressedWritebackStore(true);
+                    write(m, 0);
+                    m.wb.writebackStore("page_index=0");
+                },
+                "reader", m -> m.zram.zramBioRead(0),
+                "discard", m -> m.zram.zramBioDiscard(0), null,
+                "compressed writeback: slot 0 is freed after the reader took its block and "
+                        + "before decompress_bdev_page(), which then fails the read with -EIO"));
+        all.add(of(Defect.WB_DROPS_SIZE_PRIO, Design.BATCHED, 2, 4, 1, 0,
+                m -> {
+                    m.zram.compressedWritebackStore(true);
+                    write(m, 0);
+                    m.wb.writebackStore("page_index=0");
+                },
+                "reader", m -> m.zram.zramBioRead(0),
+                null, null, null,
+                "compressed writeback: the completion cleared size and priority, so the read "
+                        + "decompresses slot 0's object with size 0"));
         all.add(of(Defect.LOST_WAKEUP, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
