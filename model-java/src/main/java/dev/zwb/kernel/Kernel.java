@@ -24,6 +24,9 @@ public final class Kernel {
     /** The report log. */
     public final Kasan kasan = new Kasan();
 
+    /** The concurrency mutant this machine runs with (tests only; null: none). */
+    private final Mutant mutant = Mutant.armed();
+
     /** RCU of this machine. */
     public final Rcu rcu = new Rcu(this);
 
@@ -39,6 +42,11 @@ public final class Kernel {
 
     /** The tasks asleep in a primitive of this kernel (TASK_UNINTERRUPTIBLE). */
     private final Map<Thread, Sleep> sleeping = new ConcurrentHashMap<>();
+
+    /** Whether this machine runs with mutant {@code m} (see {@link Mutant}). */
+    public boolean mutant(Mutant m) {
+        return mutant == m;
+    }
 
     /** Installs the step hook (Step.NONE to remove it). */
     public void setStep(Step step) {

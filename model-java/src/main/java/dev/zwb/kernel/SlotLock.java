@@ -13,6 +13,10 @@ package dev.zwb.kernel;
  * (release) before it takes that lock to wake, so no wake-up is lost (the kernel needs
  * smp_mb__after_atomic() for the same reason).
  *
+ * <p>Lockdep's part: the model records which thread holds each slot's lock, and the table's
+ * setters (and the read path's load of the block index) assert that the caller holds it; a
+ * caller that does not is a LOCKDEP report ({@link #assertHeld}).
+ *
  * <p>Only the owner changes the other bits of the word, with non-atomic RMWs; a contender's
  * failed test_and_set_bit_lock() writes the word back unchanged, so it cannot undo them.
  */
@@ -21,12 +25,17 @@ public final class SlotLock {
     private final long[] words;
     private final int bit;
     private final WaitQueue bitWait;
+    private final KObject owner;
+    /** Lockdep's view: the thread holding each slot's lock (written by that thread only). */
+    private final Thread[] holders;
 
     /** The lock bit {@code bit} of each word of {@code words}, which live in {@code owner}. */
     public SlotLock(long[] words, int bit, KObject owner) {
         this.words = words;
         this.bit = bit;
         this.bitWait = new WaitQueue(owner);
+        this.owner = owner;
+        this.holders = new Thread[words.length];
     }
 
     private long nr(int index) {
@@ -35,7 +44,11 @@ public final class SlotLock {
 
     /** zram_slot_trylock(): takes the lock if it is free; never sleeps. */
     public boolean trylock(int index) {
-        return !Bitops.testAndSetBitLock(nr(index), words);
+        if (Bitops.testAndSetBitLock(nr(index), words)) {
+            return false;
+        }
+        holders[index] = Thread.currentThread();
+        return true;
     }
 
     /** zram_slot_lock(): wait_on_bit_lock(), sleeping while another task holds the bit. */
@@ -44,12 +57,25 @@ public final class SlotLock {
         while (Bitops.testAndSetBitLock(nr, words)) {
             bitWait.waitEvent(() -> !Bitops.testBit(nr, words));
         }
+        holders[index] = Thread.currentThread();
     }
 
     /** zram_slot_unlock(): clear_and_wake_up_bit(). */
     public void unlock(int index) {
+        holders[index] = null;
         Bitops.clearBitUnlock(nr(index), words);
         bitWait.wakeUp();
+    }
+
+    /**
+     * lockdep_assert_held() of slot {@code index}'s lock: if the current thread does not hold it,
+     * a LOCKDEP report naming {@code access} (the model reports and goes on).
+     */
+    public void assertHeld(int index, String access) {
+        if (holders[index] != Thread.currentThread() && !Kernel.observing()) {
+            owner.kernel().kasan.report(Kasan.Kind.LOCKDEP, "slot " + index, access,
+                    "slot lock not held");
+        }
     }
 
     /** Whether the lock bit is set (for assertions and invariants). */

@@ -8,6 +8,7 @@ import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.KObject;
 import dev.zwb.kernel.Kernel;
 import dev.zwb.kernel.ListHead;
+import dev.zwb.kernel.Mutant;
 import dev.zwb.kernel.Page;
 import dev.zwb.kernel.SpinLock;
 import dev.zwb.kernel.WaitQueue;
@@ -88,10 +89,10 @@ public final class Batched extends Writeback {
     static final class ZramWbCtl extends KObject {
         /** Accessed only by the writeback task. */
         final ListHead<ZramWbReq> idleReqs = ListHead.head(this);
-        /** Protected by doneLock. */
-        final ListHead<ZramWbReq> doneReqs = ListHead.head(this);
-        final WaitQueue doneWait = new WaitQueue(this);
         final SpinLock doneLock = new SpinLock(this);
+        /** Protected by doneLock. */
+        final ListHead<ZramWbReq> doneReqs = ListHead.head(this, doneLock);
+        final WaitQueue doneWait = new WaitQueue(this);
         final AtomicT numInflight = new AtomicT(this, 0);
         /** COMPLETION_REINIT (v2 – v4) only: the shared completion and the in-flight list. */
         final Completion done = new Completion(this);
@@ -130,6 +131,8 @@ public final class Batched extends Writeback {
     private final List<ZramWbReq> allReqs = new CopyOnWriteArrayList<>();
     /** Ghost: the task is past its drain (AllBiosAccounted applies). */
     private volatile boolean drained;
+    /** Ghost: release_wb_ctl() has freed (or queued the kfree_rcu() of) the current wb_ctl. */
+    private volatile boolean ctlReleased;
     /** blk_idx of zram_writeback_slots(). */
     private volatile long blkIdx = INVALID_BDEV_BLOCK;
     /** req of zram_writeback_slots(): selected, not yet submitted. */
@@ -152,6 +155,7 @@ public final class Batched extends Writeback {
         ZramWbCtl ctl = new ZramWbCtl(kernel);
         allReqs.clear();
         drained = false;
+        ctlReleased = false;
         for (int i = 0; i < wbBatchSize; i++) {
             ZramWbReq r = new ZramWbReq(kernel, i);
             r.page = new Page(); // alloc_page(): never fails in the model
@@ -190,6 +194,7 @@ public final class Batched extends Writeback {
         } else {
             kernel.rcu.kfreeRcu(ctl);
         }
+        ctlReleased = true;
     }
 
     /** release_wb_req(): __free_page(req-&gt;page), kfree(req). */
@@ -274,7 +279,7 @@ public final class Batched extends Writeback {
         }
 
         at("releaseReq");
-        if (req != null) {
+        if (req != null && !mutant(Mutant.BATCHED_SELECTED_REQ_NEVER_RELEASED)) {
             // Selected an idle request but never submitted it (wb limit, no block, no slot).
             releaseWbReq(req);
             req = null;
@@ -367,13 +372,18 @@ public final class Batched extends Writeback {
             if (wb.numInflight.atomicRead() <= 0) {
                 break;
             }
-            wb.doneLock.spinLockIrqsave();
+            boolean locked = !mutant(Mutant.BATCHED_REAP_WITHOUT_DONE_LOCK);
+            if (locked) {
+                wb.doneLock.spinLockIrqsave();
+            }
             ZramWbReq r = ListHead.listFirstEntryOrNull(wb.doneReqs);
             if (r != null) {
                 ListHead.listDel(r.entry);
                 r.st = ReqState.COMPLETING;
             }
-            wb.doneLock.spinUnlockIrqrestore();
+            if (locked) {
+                wb.doneLock.spinUnlockIrqrestore();
+            }
             if (r == null) {
                 break;
             }
@@ -391,7 +401,8 @@ public final class Batched extends Writeback {
 
     /** release_pp_slot(req-&gt;pps); req-&gt;pps = NULL (already done early with EARLY_PP_RELEASE). */
     private void releaseReqPps(ZramWbReq r) {
-        if (on(Defect.EARLY_PP_RELEASE) && r.pps == null) {
+        if (on(Defect.EARLY_PP_RELEASE) && r.pps == null
+                || mutant(Mutant.BATCHED_COMPLETED_PPS_NOT_RELEASED)) {
             return;
         }
         PostProcessing.releasePpSlot(zram, r.pps);
@@ -409,8 +420,11 @@ public final class Batched extends Writeback {
         int index = ZramPpSlot.index(kernel, r.pps);
         int err = r.bio.status();
         if (err != 0) {
-            if (!on(Defect.LIMIT_AT_COMPLETION)) {
+            if (!on(Defect.LIMIT_AT_COMPLETION) && !mutant(Mutant.BATCHED_REFUND_DROPPED)) {
                 zram.refundWbLimit(r.limitEpoch); // zram_account_writeback_rollback()
+                if (mutant(Mutant.BATCHED_REFUND_DOUBLED)) {
+                    zram.refundWbLimit(r.limitEpoch);
+                }
             }
             zram.zramReleaseBdevBlock(r.blkIdx);
             r.ownsBlock = false;
@@ -426,7 +440,10 @@ public final class Batched extends Writeback {
         }
         zram.stats.bdWrites.incrementAndGet();
         noteWriteSucceeded(index);
-        table.zramSlotLock(index);
+        boolean slotLocked = !mutant(Mutant.BATCHED_COMPLETE_WITHOUT_SLOT_LOCK);
+        if (slotLocked) {
+            table.zramSlotLock(index);
+        }
         if (!on(Defect.NO_PP_RECHECK) && !table.zramTestFlag(index, ZRAM_PP_SLOT)) {
             // slot_free(), or slot_free() and a new write, happened meanwhile
             zram.zramReleaseBdevBlock(r.blkIdx);
@@ -438,7 +455,9 @@ public final class Batched extends Writeback {
             r.ownsBlock = false;
             zram.stats.pagesStored.incrementAndGet();
         }
-        table.zramSlotUnlock(index);
+        if (slotLocked) {
+            table.zramSlotUnlock(index);
+        }
         return 0;
     }
 
@@ -481,11 +500,16 @@ public final class Batched extends Writeback {
     }
 
     /** spin_lock_irqsave(done_lock); list_add(&amp;req-&gt;entry, &amp;done_reqs); unlock. */
-    private static void publishDone(ZramWbCtl wb, ZramWbReq r) {
-        wb.doneLock.spinLockIrqsave();
+    private void publishDone(ZramWbCtl wb, ZramWbReq r) {
+        boolean locked = !mutant(Mutant.ENDIO_PUBLISH_WITHOUT_DONE_LOCK);
+        if (locked) {
+            wb.doneLock.spinLockIrqsave();
+        }
         ListHead.listAdd(r.entry, wb.doneReqs);
         r.st = ReqState.DONE;
-        wb.doneLock.spinUnlockIrqrestore();
+        if (locked) {
+            wb.doneLock.spinUnlockIrqrestore();
+        }
     }
 
     private void rcuReadLock() {
@@ -547,6 +571,21 @@ public final class Batched extends Writeback {
         for (ZramWbReq r : allReqs) {
             if (r.ownsBlock) {
                 sink.owner(r.blkIdx, r.name());
+            }
+        }
+    }
+
+    @Override
+    protected void forEachDesignLeak(Leaks sink) {
+        if (wbCtl != null && !ctlReleased) {
+            sink.leak("zram_wb_ctl");
+        }
+        for (ZramWbReq r : allReqs) {
+            if (!r.freed()) {
+                sink.leak(r.name() + " (" + r.st + ")");
+            }
+            if (r.page != null) {
+                sink.leak("the page of " + r.name());
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.zwb.writeback;
 
 import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.Kernel;
+import dev.zwb.kernel.Mutant;
 import dev.zwb.zram.PostProcessing;
 import dev.zwb.zram.Zram;
 import dev.zwb.zram.ZramPpCtl;
@@ -35,6 +36,12 @@ public abstract class Writeback {
         void report(String invariant, String detail);
     }
 
+    /** Receives what a returned writeback left allocated: the object and what it is. */
+    @FunctionalInterface
+    public interface Leaks {
+        void leak(String what);
+    }
+
     /** Receives the live holders of pp-slot pointers (requests). */
     @FunctionalInterface
     public interface PpsHolders {
@@ -49,6 +56,8 @@ public abstract class Writeback {
     private volatile boolean running;
     /** Ghost: slots whose write to the device succeeded in this writeback. */
     private final Set<Integer> successfulWrites = ConcurrentHashMap.newKeySet();
+    /** Ghost: the pp ctl of the last (or current) writeback, for the leak check. */
+    private volatile ZramPpCtl lastPpCtl;
 
     protected Writeback(Zram zram, Variant variant, Design design) {
         if (variant.design() != design) {
@@ -82,6 +91,11 @@ public abstract class Writeback {
         return variant.on(defect);
     }
 
+    /** Whether this machine runs with concurrency mutant {@code m} (tests only). */
+    protected final boolean mutant(Mutant m) {
+        return kernel.mutant(m);
+    }
+
     /** A spec label: the writeback task (or its bio completion) is about to take this step. */
     protected final void at(String label) {
         kernel.at(label);
@@ -104,6 +118,7 @@ public abstract class Writeback {
         successfulWrites.clear();
         int ret = 0;
         ZramPpCtl ctl = PostProcessing.initPpCtl(zram);
+        lastPpCtl = ctl;
         if (!initWbCtl()) {
             ret = -Errno.ENOMEM;
         } else {
@@ -251,6 +266,30 @@ public abstract class Writeback {
 
     /** Every owner of a reserved block other than a ZRAM_WB slot: requests, the carried block. */
     public abstract void forEachBlockOwner(BlockOwners sink);
+
+    /**
+     * What the last writeback left allocated after it returned: the pp ctl, its pp-slots, and the
+     * design's own objects ({@link #forEachDesignLeak}). Nothing while it runs.
+     */
+    public final void forEachLeak(Leaks sink) {
+        ZramPpCtl ctl = lastPpCtl;
+        if (running() || ctl == null) {
+            return;
+        }
+        if (!ctl.freed()) {
+            sink.leak(ctl.name());
+        }
+        for (ZramPpSlot pps : ctl.placed()) {
+            if (!pps.freed()) {
+                sink.leak(pps.name());
+            }
+        }
+        forEachDesignLeak(sink);
+    }
+
+    /** The design's objects a returned writeback left allocated (requests, pages, wb_ctl). */
+    protected void forEachDesignLeak(Leaks sink) {
+    }
 
     /** Every live request that holds a pp-slot pointer. */
     public abstract void forEachPpsHolder(PpsHolders sink);

@@ -4,6 +4,9 @@ import dev.zwb.kernel.KObject;
 import dev.zwb.kernel.Kernel;
 import dev.zwb.kernel.ListHead;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /** struct zram_pp_ctl: the buckets of pp-slots, one per size class of 64 bytes. */
 public final class ZramPpCtl extends KObject {
 
@@ -13,6 +16,13 @@ public final class ZramPpCtl extends KObject {
     public static final int NUM_PP_BUCKETS = Zram.PAGE_SIZE / PP_BUCKET_SIZE_RANGE + 1;
 
     final ListHead<ZramPpSlot>[] ppBuckets;
+    /** Ghost: every pp-slot placed into this ctl, for the leak check at writeback's return. */
+    final List<ZramPpSlot> placed = new CopyOnWriteArrayList<>();
+
+    /** Ghost: the pp-slots placed into this ctl (released or not). */
+    public List<ZramPpSlot> placed() {
+        return List.copyOf(placed);
+    }
 
     @SuppressWarnings("unchecked")
     ZramPpCtl(Kernel kernel) {
