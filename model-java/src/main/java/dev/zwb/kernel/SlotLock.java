@@ -62,6 +62,7 @@ public final class SlotLock {
 
     /** zram_slot_unlock(): clear_and_wake_up_bit(). */
     public void unlock(int index) {
+        assertHeld(index, "zram_slot_unlock");
         holders[index] = null;
         Bitops.clearBitUnlock(nr(index), words);
         bitWait.wakeUp();

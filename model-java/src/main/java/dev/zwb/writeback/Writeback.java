@@ -279,6 +279,9 @@ public abstract class Writeback {
         if (!ctl.freed()) {
             sink.leak(ctl.name());
         }
+        if (zram.initLock.held()) {
+            sink.leak("init_lock (held)");
+        }
         for (ZramPpSlot pps : ctl.placed()) {
             if (!pps.freed()) {
                 sink.leak(pps.name());
