@@ -239,6 +239,51 @@ class FixedPathsTest {
         }
     }
 
+    /** A freed huge slot rewritten with compressible data is no longer huge. */
+    @Test
+    void aFreeClearsHugeAndSame() {
+        try (Rig rig = new Rig(fixed(Design.BATCHED))) {
+            rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+            rig.zram.zramBioWrite(1, Zram.PageKind.SAME);
+            rig.zram.zramBioDiscard(0);
+            rig.zram.zramBioDiscard(1);
+            assertFalse(rig.zram.table.zramAllocated(1), "a freed same-filled slot holds nothing");
+            rig.write(0);
+            assertFalse(rig.zram.table.zramTestFlag(0, ZramTable.ZRAM_HUGE));
+            assertEquals(0, rig.runWriteback("huge"));
+            assertEquals(0, rig.zram.stats.bdWrites.get(), "nothing huge is left");
+            assertClean(rig);
+        }
+    }
+
+    /** idle_store() marks under the slot lock and releases init_lock; writeback "idle" follows. */
+    @Test
+    void idleMarkingThenIdleWriteback() {
+        try (Rig rig = new Rig(fixed(Design.SINGLE))) {
+            rig.write(0);
+            rig.write(1);
+            rig.zram.idleStore();
+            rig.write(1); // accessed again: no longer idle
+            assertEquals(0, rig.runWriteback("idle"));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZramTable.ZRAM_WB));
+            assertFalse(rig.zram.table.zramTestFlag(1, ZramTable.ZRAM_WB));
+            assertClean(rig);
+        }
+    }
+
+    /** Multipage with a pool of one request: it is reused for every page. */
+    @Test
+    void multipagePoolOfOne() {
+        try (Rig rig = new Rig(fixed(Design.MULTIPAGE), 4, 8, 1)) {
+            for (int i = 0; i < 3; i++) {
+                rig.write(i);
+            }
+            assertEquals(0, rig.runWriteback("page_indexes=0-2"));
+            assertEquals(3, rig.zram.stats.bdWrites.get());
+            assertClean(rig);
+        }
+    }
+
     /** Not a catcher: the kernel-log check itself fails on a WARN_ON (the test expects one). */
     @Test
     void aWarningIsAViolation() {
