@@ -51,6 +51,16 @@ public enum Invariant {
      * to the device succeeded, is ZRAM_WB (what EARLY_PP_RELEASE breaks).
      */
     WrittenBackWhenUntouched("WrittenBackWhenUntouched"),
+    /**
+     * Java only (no spec has a log): no WARN_ON fired, lockdep found nothing (a lock taken twice,
+     * a guarded list or slot changed without its lock), no task hung.
+     */
+    NoKernelWarning("KernelReports"),
+    /**
+     * Java only (the specs free by construction): once writeback has returned, it left nothing
+     * allocated: the pp ctl, the pp-slots, the requests and their pages, the pool, wb_ctl.
+     */
+    NoLeakAtReturn("Leaks"),
     /** Liveness: writeback returns, and no bio it submitted is left in the device. */
     WritebackReturns("WritebackReturns");
 

@@ -38,6 +38,8 @@ public final class Invariants {
             all.addAll(memoryLifetime(zram, wb));
             all.addAll(reads(zram));
             all.addAll(writtenBackWhenUntouched(zram, wb));
+            all.addAll(kernelWarnings(zram));
+            all.addAll(leaks(zram, wb));
             wb.designChecks((name, detail) -> all.add(new Violation(Invariant.valueOf(name), detail)));
             return all;
         });
@@ -160,6 +162,39 @@ public final class Invariants {
         List<Violation> out = new ArrayList<>();
         zram.ghost.readViolations().forEach(d -> out.add(new Violation(Invariant.Reads, d)));
         zram.ghost.readFailures().forEach(d -> out.add(new Violation(Invariant.ReadsSucceed, d)));
+        return out;
+    }
+
+    /** NoKernelWarning: the WARNING, LOCKDEP and HUNG_TASK reports of the kernel log. */
+    public static List<Violation> kernelWarnings(Zram zram) {
+        List<Violation> out = new ArrayList<>();
+        for (Kasan.Report r : zram.kernel.kasan.reports()) {
+            switch (r.kind()) {
+                case WARNING, LOCKDEP, HUNG_TASK ->
+                        out.add(new Violation(Invariant.NoKernelWarning, r.toString()));
+                default -> {
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * NoLeakAtReturn: once writeback has returned, what it allocated is freed, and no slot is
+     * left with ZRAM_PP_SLOT.
+     */
+    public static List<Violation> leaks(Zram zram, Writeback wb) {
+        List<Violation> out = new ArrayList<>();
+        wb.forEachLeak(what -> out.add(new Violation(Invariant.NoLeakAtReturn,
+                what + " is still allocated after writeback returned")));
+        if (!wb.running()) {
+            for (int i = 0; i < zram.table.nrSlots(); i++) {
+                if (zram.table.zramTestFlag(i, ZramTable.ZRAM_PP_SLOT)) {
+                    out.add(new Violation(Invariant.NoLeakAtReturn,
+                            "slot " + i + " still has ZRAM_PP_SLOT after writeback returned"));
+                }
+            }
+        }
         return out;
     }
 

@@ -2,7 +2,9 @@ package dev.zwb.kernel;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -24,6 +26,9 @@ public final class Kernel {
     /** The report log. */
     public final Kasan kasan = new Kasan();
 
+    /** The concurrency mutant this machine runs with (tests only; null: none). */
+    private final Mutant mutant = Mutant.armed();
+
     /** RCU of this machine. */
     public final Rcu rcu = new Rcu(this);
 
@@ -33,12 +38,26 @@ public final class Kernel {
     /** 0: sleep forever, as the kernel does; otherwise a sleep this long is reported and ended. */
     private volatile long hungTaskTimeoutNanos;
 
-    /** A task asleep: where, the lock its condition is tested under, and the condition. */
-    private record Sleep(String what, ReentrantLock lock, BooleanSupplier ready) {
+    /**
+     * A task asleep: where, the lock its condition is tested under, the condition it waits on,
+     * and the condition it waits for.
+     */
+    private record Sleep(String what, ReentrantLock lock, Condition wake, BooleanSupplier ready) {
     }
+
+    /** Tasks a harness has killed (see {@link #kill}): each leaves its sleep with an Oops. */
+    private final Set<Thread> killed = ConcurrentHashMap.newKeySet();
+
+    /** Called by every task that goes to sleep, holding its primitive's lock (harnesses). */
+    private volatile Runnable sleepHook = () -> { };
 
     /** The tasks asleep in a primitive of this kernel (TASK_UNINTERRUPTIBLE). */
     private final Map<Thread, Sleep> sleeping = new ConcurrentHashMap<>();
+
+    /** Whether this machine runs with mutant {@code m} (see {@link Mutant}). */
+    public boolean mutant(Mutant m) {
+        return mutant == m;
+    }
 
     /** Installs the step hook (Step.NONE to remove it). */
     public void setStep(Step step) {
@@ -116,6 +135,41 @@ public final class Kernel {
         return OBSERVING.get();
     }
 
+    /**
+     * Installs the hook a task calls as it goes to sleep (after it is registered as asleep,
+     * holding its primitive's lock): a harness that watches the wait graph re-tests on it. The
+     * hook must not take a primitive of the model.
+     */
+    public void setSleepHook(Runnable hook) {
+        this.sleepHook = hook;
+    }
+
+    /**
+     * Kills {@code thread} if it sleeps in a primitive of this kernel: it wakes, and leaves its
+     * sleep with an {@link Oops}, as a task killed by the hung-task panic would stop. For a
+     * harness that has found the task blocked for ever (a deadlock in the wait graph), so that
+     * the run can end. Returns whether the thread was asleep.
+     */
+    public boolean kill(Thread thread) {
+        Sleep s = sleeping.get(thread);
+        if (s == null) {
+            return false;
+        }
+        s.lock().lock();
+        try {
+            killed.add(thread);
+            s.wake().signalAll();
+        } finally {
+            s.lock().unlock();
+        }
+        return true;
+    }
+
+    /** Whether a harness has killed the current task. */
+    boolean killedCurrent() {
+        return killed.contains(Thread.currentThread());
+    }
+
     /** Where {@code thread} sleeps, or null. */
     public String sleepingIn(Thread thread) {
         Sleep s = sleeping.get(thread);
@@ -123,8 +177,9 @@ public final class Kernel {
     }
 
     /** The current task sleeps; it holds {@code lock}. */
-    void sleeps(String what, ReentrantLock lock, BooleanSupplier ready) {
-        sleeping.put(Thread.currentThread(), new Sleep(what, lock, ready));
+    void sleeps(String what, ReentrantLock lock, Condition wake, BooleanSupplier ready) {
+        sleeping.put(Thread.currentThread(), new Sleep(what, lock, wake, ready));
+        sleepHook.run();
     }
 
     void wakes() {

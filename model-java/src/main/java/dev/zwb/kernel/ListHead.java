@@ -18,25 +18,39 @@ public final class ListHead<T> {
 
     private final KObject owner;
     private final T entry;
+    /** A head's lock (null: none declared): adding or deleting without it is a LOCKDEP report. */
+    private final SpinLock guard;
+    /** An entry's list head while linked (written under the list's lock): where lockdep looks. */
+    private ListHead<T> list;
     /** Volatile: list_empty() reads it without the list's lock (READ_ONCE in the kernel). */
     private volatile ListHead<T> next;
     private ListHead<T> prev;
 
-    private ListHead(KObject owner, T entry) {
+    private ListHead(KObject owner, T entry, SpinLock guard) {
         this.owner = owner;
         this.entry = entry;
+        this.guard = guard;
         this.next = this;
         this.prev = this;
     }
 
     /** LIST_HEAD_INIT of a list head embedded in {@code owner}. */
     public static <T> ListHead<T> head(KObject owner) {
-        return new ListHead<>(owner, null);
+        return new ListHead<>(owner, null, null);
+    }
+
+    /**
+     * A list head embedded in {@code owner} whose additions and deletions must hold
+     * {@code guard} (the model's lockdep_assert_held() in list_add() / list_del(); reads such as
+     * list_empty() may go without it).
+     */
+    public static <T> ListHead<T> head(KObject owner, SpinLock guard) {
+        return new ListHead<>(owner, null, guard);
     }
 
     /** INIT_LIST_HEAD of the list node embedded in {@code entry}, whose memory is {@code owner}. */
     public static <T> ListHead<T> node(KObject owner, T entry) {
-        return new ListHead<>(owner, entry);
+        return new ListHead<>(owner, entry, null);
     }
 
     /** container_of(): the struct this node is embedded in (null for a head). */
@@ -50,6 +64,7 @@ public final class ListHead<T> {
             return;
         }
         insert(node, head, head.next);
+        node.list = head;
     }
 
     /** list_add_tail(): inserts {@code node} right before {@code head}. */
@@ -58,6 +73,7 @@ public final class ListHead<T> {
             return;
         }
         insert(node, head.prev, head);
+        node.list = head;
     }
 
     /** list_del(): unlinks {@code node} and poisons it. */
@@ -107,6 +123,7 @@ public final class ListHead<T> {
     }
 
     private static <T> void insert(ListHead<T> node, ListHead<T> prev, ListHead<T> next) {
+        assertGuardHeld(prev.list == null ? prev : prev.list, "list_add");
         node.owner.touch("list_add");
         prev.owner.touch("list_add");
         next.owner.touch("list_add");
@@ -121,11 +138,22 @@ public final class ListHead<T> {
         if (poisoned(node, op)) {
             return false;
         }
+        if (node.list != null) {
+            assertGuardHeld(node.list, op);
+        }
         node.prev.owner.touch(op);
         node.next.owner.touch(op);
         node.prev.next = node.next;
         node.next.prev = node.prev;
+        node.list = null;
         return true;
+    }
+
+    private static void assertGuardHeld(ListHead<?> head, String op) {
+        if (head.guard != null && !head.guard.heldByCurrentThread()) {
+            head.owner.kernel().kasan.report(Kasan.Kind.LOCKDEP, head.owner.name(), op,
+                    "list modified without its lock");
+        }
     }
 
     private static boolean poisoned(ListHead<?> node, String op) {

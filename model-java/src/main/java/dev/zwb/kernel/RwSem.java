@@ -19,6 +19,11 @@ public final class RwSem {
     }
 
     /** up_read(). */
+    /** Whether anyone holds the semaphore, for read or for write (for leak checks). */
+    public boolean held() {
+        return lock.getReadLockCount() > 0 || lock.isWriteLocked();
+    }
+
     public void upRead() {
         lock.readLock().unlock();
     }

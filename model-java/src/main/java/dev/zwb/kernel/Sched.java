@@ -51,9 +51,12 @@ final class Sched {
         }
         long limit = kernel.hungTaskTimeoutNanos();
         long deadline = System.nanoTime() + limit;
-        kernel.sleeps(what, lock, ready);
+        kernel.sleeps(what, lock, wake, ready);
         try {
             while (!ready.getAsBoolean()) {
+                if (kernel.killedCurrent()) {
+                    throw new Oops("task killed while sleeping in " + what + " (blocked for ever)");
+                }
                 if (limit <= 0) {
                     wake.await();
                     continue;

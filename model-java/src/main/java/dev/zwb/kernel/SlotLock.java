@@ -13,6 +13,10 @@ package dev.zwb.kernel;
  * (release) before it takes that lock to wake, so no wake-up is lost (the kernel needs
  * smp_mb__after_atomic() for the same reason).
  *
+ * <p>Lockdep's part: the model records which thread holds each slot's lock, and the table's
+ * setters (and the read path's load of the block index) assert that the caller holds it; a
+ * caller that does not is a LOCKDEP report ({@link #assertHeld}).
+ *
  * <p>Only the owner changes the other bits of the word, with non-atomic RMWs; a contender's
  * failed test_and_set_bit_lock() writes the word back unchanged, so it cannot undo them.
  */
@@ -21,15 +25,20 @@ public final class SlotLock {
     private final long[] words;
     private final int bit;
     private final WaitQueue bitWait;
-    /** Ghost (lockdep's owner): the task holding each slot's lock, for the refinement mapping. */
-    private final java.util.concurrent.atomic.AtomicReferenceArray<Thread> owners;
+    private final KObject owner;
+    /**
+     * Lockdep's view, and the refinement mapping's ghost (lockdep's owner): the thread holding
+     * each slot's lock (written by that thread only, read by lockdep and the mapping).
+     */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Thread> holders;
 
     /** The lock bit {@code bit} of each word of {@code words}, which live in {@code owner}. */
     public SlotLock(long[] words, int bit, KObject owner) {
         this.words = words;
         this.bit = bit;
         this.bitWait = new WaitQueue(owner);
-        this.owners = new java.util.concurrent.atomic.AtomicReferenceArray<>(words.length);
+        this.owner = owner;
+        this.holders = new java.util.concurrent.atomic.AtomicReferenceArray<>(words.length);
     }
 
     private long nr(int index) {
@@ -41,7 +50,7 @@ public final class SlotLock {
         if (Bitops.testAndSetBitLock(nr(index), words)) {
             return false;
         }
-        owners.set(index, Thread.currentThread());
+        holders.set(index, Thread.currentThread());
         return true;
     }
 
@@ -51,19 +60,31 @@ public final class SlotLock {
         while (Bitops.testAndSetBitLock(nr, words)) {
             bitWait.waitEvent(() -> !Bitops.testBit(nr, words));
         }
-        owners.set(index, Thread.currentThread());
+        holders.set(index, Thread.currentThread());
     }
 
     /** zram_slot_unlock(): clear_and_wake_up_bit(). */
     public void unlock(int index) {
-        owners.set(index, null);
+        assertHeld(index, "zram_slot_unlock");
+        holders.set(index, null);
         Bitops.clearBitUnlock(nr(index), words);
         bitWait.wakeUp();
     }
 
     /** Ghost: the task that holds the lock of slot {@code index}, or null. */
     public Thread owner(int index) {
-        return owners.get(index);
+        return holders.get(index);
+    }
+
+    /**
+     * lockdep_assert_held() of slot {@code index}'s lock: if the current thread does not hold it,
+     * a LOCKDEP report naming {@code access} (the model reports and goes on).
+     */
+    public void assertHeld(int index, String access) {
+        if (holders.get(index) != Thread.currentThread() && !Kernel.observing()) {
+            owner.kernel().kasan.report(Kasan.Kind.LOCKDEP, "slot " + index, access,
+                    "slot lock not held");
+        }
     }
 
     /** Whether the lock bit is set (for assertions and invariants). */

@@ -38,6 +38,11 @@ public final class SpinLock {
         lock.unlock();
     }
 
+    /** lockdep's lock_is_held(): whether the current thread holds this lock. */
+    public boolean heldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
     /** spin_lock_irqsave(): interrupts are not modelled, so the plain lock. */
     public void spinLockIrqsave() {
         spinLock();

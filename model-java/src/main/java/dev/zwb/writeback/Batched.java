@@ -8,6 +8,7 @@ import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.KObject;
 import dev.zwb.kernel.Kernel;
 import dev.zwb.kernel.ListHead;
+import dev.zwb.kernel.Mutant;
 import dev.zwb.kernel.Page;
 import dev.zwb.kernel.SpinLock;
 import dev.zwb.kernel.WaitQueue;
@@ -112,10 +113,10 @@ public final class Batched extends Writeback {
     static final class ZramWbCtl extends KObject {
         /** Accessed only by the writeback task. */
         final ListHead<ZramWbReq> idleReqs = ListHead.head(this);
-        /** Protected by doneLock. */
-        final ListHead<ZramWbReq> doneReqs = ListHead.head(this);
-        final WaitQueue doneWait = new WaitQueue(this);
         final SpinLock doneLock = new SpinLock(this);
+        /** Protected by doneLock. */
+        final ListHead<ZramWbReq> doneReqs = ListHead.head(this, doneLock);
+        final WaitQueue doneWait = new WaitQueue(this);
         final AtomicT numInflight = new AtomicT(this, 0);
         /** COMPLETION_REINIT (v2 – v4) only: the shared completion and the in-flight list. */
         final Completion done = new Completion(this);
@@ -159,6 +160,8 @@ public final class Batched extends Writeback {
     private final List<ZramWbReq> allReqs = new CopyOnWriteArrayList<>();
     /** Ghost: the task is past its drain (AllBiosAccounted applies). */
     private volatile boolean drained;
+    /** Ghost: release_wb_ctl() has freed (or queued the kfree_rcu() of) the current wb_ctl. */
+    private volatile boolean ctlReleased;
     /** blk_idx of zram_writeback_slots(). */
     private volatile long blkIdx = INVALID_BDEV_BLOCK;
     /** req of zram_writeback_slots(): selected, not yet submitted. */
@@ -199,6 +202,7 @@ public final class Batched extends Writeback {
         ctlReleased = false;
         retPc = "selectIdleReq";
         drained = false;
+        ctlReleased = false;
         for (int i = 0; i < wbBatchSize; i++) {
             ZramWbReq r = new ZramWbReq(kernel, i);
             r.page = new Page(); // alloc_page(): never fails in the model
@@ -238,6 +242,7 @@ public final class Batched extends Writeback {
         } else {
             kernel.rcu.kfreeRcu(ctl);
         }
+        ctlReleased = true;
     }
 
     /** release_wb_req(): __free_page(req-&gt;page), kfree(req). */
@@ -326,7 +331,7 @@ public final class Batched extends Writeback {
         }
 
         at("releaseReq");
-        if (req != null) {
+        if (req != null && !mutant(Mutant.BATCHED_SELECTED_REQ_NEVER_RELEASED)) {
             // Selected an idle request but never submitted it (wb limit, no block, no slot).
             releaseWbReq(req);
             req = null;
@@ -422,13 +427,18 @@ public final class Batched extends Writeback {
             if (wb.numInflight.atomicRead() <= 0) {
                 break;
             }
-            wb.doneLock.spinLockIrqsave();
+            boolean locked = !mutant(Mutant.BATCHED_REAP_WITHOUT_DONE_LOCK);
+            if (locked) {
+                wb.doneLock.spinLockIrqsave();
+            }
             ZramWbReq r = ListHead.listFirstEntryOrNull(wb.doneReqs);
             if (r != null) {
                 ListHead.listDel(r.entry);
                 r.st = ReqState.COMPLETING;
             }
-            wb.doneLock.spinUnlockIrqrestore();
+            if (locked) {
+                wb.doneLock.spinUnlockIrqrestore();
+            }
             if (r == null) {
                 break;
             }
@@ -447,7 +457,8 @@ public final class Batched extends Writeback {
 
     /** release_pp_slot(req-&gt;pps); req-&gt;pps = NULL (already done early with EARLY_PP_RELEASE). */
     private void releaseReqPps(ZramWbReq r) {
-        if (on(Defect.EARLY_PP_RELEASE) && r.pps == null) {
+        if (on(Defect.EARLY_PP_RELEASE) && r.pps == null
+                || mutant(Mutant.BATCHED_COMPLETED_PPS_NOT_RELEASED)) {
             return;
         }
         PostProcessing.releasePpSlot(zram, r.pps);
@@ -465,8 +476,11 @@ public final class Batched extends Writeback {
         int index = ZramPpSlot.index(kernel, r.pps);
         int err = r.bio.status();
         if (err != 0) {
-            if (!on(Defect.LIMIT_AT_COMPLETION)) {
+            if (!on(Defect.LIMIT_AT_COMPLETION) && !mutant(Mutant.BATCHED_REFUND_DROPPED)) {
                 zram.refundWbLimit(r.limitEpoch); // zram_account_writeback_rollback()
+                if (mutant(Mutant.BATCHED_REFUND_DOUBLED)) {
+                    zram.refundWbLimit(r.limitEpoch);
+                }
             }
             zram.zramReleaseBdevBlock(r.blkIdx);
             r.ownsBlock = false;
@@ -482,7 +496,10 @@ public final class Batched extends Writeback {
         }
         zram.stats.bdWrites.incrementAndGet();
         noteWriteSucceeded(index);
-        table.zramSlotLock(index);
+        boolean slotLocked = !mutant(Mutant.BATCHED_COMPLETE_WITHOUT_SLOT_LOCK);
+        if (slotLocked) {
+            table.zramSlotLock(index);
+        }
         if (!on(Defect.NO_PP_RECHECK) && !table.zramTestFlag(index, ZRAM_PP_SLOT)) {
             // slot_free(), or slot_free() and a new write, happened meanwhile
             zram.zramReleaseBdevBlock(r.blkIdx);
@@ -497,7 +514,9 @@ public final class Batched extends Writeback {
             zram.zramWritebackConvert(index, r.blkIdx);
             r.ownsBlock = false;
         }
-        table.zramSlotUnlock(index);
+        if (slotLocked) {
+            table.zramSlotUnlock(index);
+        }
         return 0;
     }
 
@@ -562,11 +581,16 @@ public final class Batched extends Writeback {
     }
 
     /** spin_lock_irqsave(done_lock); list_add(&amp;req-&gt;entry, &amp;done_reqs); unlock. */
-    private static void publishDone(ZramWbCtl wb, ZramWbReq r) {
-        wb.doneLock.spinLockIrqsave();
+    private void publishDone(ZramWbCtl wb, ZramWbReq r) {
+        boolean locked = !mutant(Mutant.ENDIO_PUBLISH_WITHOUT_DONE_LOCK);
+        if (locked) {
+            wb.doneLock.spinLockIrqsave();
+        }
         ListHead.listAdd(r.entry, wb.doneReqs);
         r.st = ReqState.DONE;
-        wb.doneLock.spinUnlockIrqrestore();
+        if (locked) {
+            wb.doneLock.spinUnlockIrqrestore();
+        }
     }
 
     private void rcuReadLock() {
@@ -720,6 +744,21 @@ public final class Batched extends Writeback {
         for (ZramWbReq r : allReqs) {
             if (r.ownsBlock) {
                 sink.owner(r.blkIdx, r.name());
+            }
+        }
+    }
+
+    @Override
+    protected void forEachDesignLeak(Leaks sink) {
+        if (wbCtl != null && !ctlReleased) {
+            sink.leak("zram_wb_ctl");
+        }
+        for (ZramWbReq r : allReqs) {
+            if (!r.freed()) {
+                sink.leak(r.name() + " (" + r.st + ")");
+            }
+            if (r.page != null) {
+                sink.leak("the page of " + r.name());
             }
         }
     }

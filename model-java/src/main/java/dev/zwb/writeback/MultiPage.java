@@ -7,6 +7,7 @@ import dev.zwb.kernel.Bitops;
 import dev.zwb.kernel.Completion;
 import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.KObject;
+import dev.zwb.kernel.Mutant;
 import dev.zwb.kernel.Page;
 import dev.zwb.zram.PostProcessing;
 import dev.zwb.zram.Zram;
@@ -297,7 +298,7 @@ public final class MultiPage extends Writeback {
                 ret = err;
             }
             at("drainRelease");
-            if (r.blkIdx != 0) {
+            if (r.blkIdx != 0 && !mutant(Mutant.MULTIPAGE_DRAIN_KEEPS_BLOCK)) {
                 zram.freeBlockBdev(r.blkIdx);
                 r.ownsBlock = false;
             }
@@ -360,7 +361,7 @@ public final class MultiPage extends Writeback {
         }
         int err = r.bio.status();
         if (err != 0) {
-            if (!on(Defect.LIMIT_AT_COMPLETION)) {
+            if (!on(Defect.LIMIT_AT_COMPLETION) && !mutant(Mutant.MULTIPAGE_REFUND_DROPPED)) {
                 refundLimit(r);
             }
             r.limitEpoch = 0; // ghost: dead until the next check
@@ -395,7 +396,7 @@ public final class MultiPage extends Writeback {
     /** The fix's refund: only into the budget the charge was taken from. */
     private void refundLimit(ZramWbRequest r) {
         zram.wbLimitLock.spinLock();
-        if (r.limitGen == zram.wbLimitGen()) {
+        if (r.limitGen == zram.wbLimitGen() || mutant(Mutant.MULTIPAGE_REFUND_IGNORES_LIMIT_GEN)) {
             zram.refundWbLimit(r.limitEpoch);
         }
         zram.wbLimitLock.spinUnlock();
@@ -508,6 +509,23 @@ public final class MultiPage extends Writeback {
         for (ZramWbRequest r : livePool()) {
             if (r.ownsBlock) {
                 sink.owner(r.blkIdx, r.name);
+            }
+        }
+    }
+
+    @Override
+    protected void forEachDesignLeak(Leaks sink) {
+        ZramWbRequest[] pool = reqPool;
+        KObject mem = poolMem;
+        if (pool == null) {
+            return;
+        }
+        if (!mem.freed()) {
+            sink.leak(mem.name());
+        }
+        for (ZramWbRequest r : pool) {
+            if (r.page != null) {
+                sink.leak("the page of " + r.name);
             }
         }
     }

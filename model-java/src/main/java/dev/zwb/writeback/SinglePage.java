@@ -5,6 +5,7 @@ import dev.zwb.bdev.Block;
 import dev.zwb.kernel.Completion;
 import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.KObject;
+import dev.zwb.kernel.Mutant;
 import dev.zwb.kernel.Page;
 import dev.zwb.zram.PostProcessing;
 import dev.zwb.zram.Zram;
@@ -129,6 +130,10 @@ public final class SinglePage extends Writeback {
             // The slot lock was dropped for the write: a slot freed, or freed and written again,
             // has lost ZRAM_PP_SLOT and must keep its (new) data. NO_PP_RECHECK skips the test.
             if (on(Defect.NO_PP_RECHECK) || table.zramTestFlag(index, ZRAM_PP_SLOT)) {
+                if (mutant(Mutant.SINGLE_SET_WB_BEFORE_FREE_PAGE)) {
+                    table.zramSetFlag(index, ZRAM_WB);
+                    table.zramSetHandle(index, blkIdx);
+                }
                 zram.zramFreePage(index);
                 table.zramSetFlag(index, ZRAM_WB);
                 table.zramSetHandle(index, blkIdx);

@@ -2,6 +2,7 @@ package dev.zwb.writeback;
 
 import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.Kernel;
+import dev.zwb.kernel.Mutant;
 import dev.zwb.zram.PostProcessing;
 import dev.zwb.zram.Zram;
 import dev.zwb.zram.ZramPpCtl;
@@ -35,6 +36,12 @@ public abstract class Writeback {
         void report(String invariant, String detail);
     }
 
+    /** Receives what a returned writeback left allocated: the object and what it is. */
+    @FunctionalInterface
+    public interface Leaks {
+        void leak(String what);
+    }
+
     /** Receives the live holders of pp-slot pointers (requests). */
     @FunctionalInterface
     public interface PpsHolders {
@@ -45,7 +52,7 @@ public abstract class Writeback {
     protected final Kernel kernel;
     protected final ZramTable table;
     private final Variant variant;
-    /** Ghost: the pp ctl of the running (or last) writeback_store(), for the mapping. */
+    /** Ghost: the pp ctl of the running (or last) writeback_store(), for the mapping and the leak check. */
     private volatile ZramPpCtl ppCtl;
     /** Whether writeback_store() is between its start and its return. */
     private volatile boolean running;
@@ -82,6 +89,11 @@ public abstract class Writeback {
 
     protected final boolean on(Defect defect) {
         return variant.on(defect);
+    }
+
+    /** Whether this machine runs with concurrency mutant {@code m} (tests only). */
+    protected final boolean mutant(Mutant m) {
+        return kernel.mutant(m);
     }
 
     /** A spec label: the writeback task (or its bio completion) is about to take this step. */
@@ -277,6 +289,33 @@ public abstract class Writeback {
 
     /** Every owner of a reserved block other than a ZRAM_WB slot: requests, the carried block. */
     public abstract void forEachBlockOwner(BlockOwners sink);
+
+    /**
+     * What the last writeback left allocated after it returned: the pp ctl, its pp-slots, and the
+     * design's own objects ({@link #forEachDesignLeak}). Nothing while it runs.
+     */
+    public final void forEachLeak(Leaks sink) {
+        ZramPpCtl ctl = ppCtl;
+        if (running() || ctl == null) {
+            return;
+        }
+        if (!ctl.freed()) {
+            sink.leak(ctl.name());
+        }
+        if (zram.initLock.held()) {
+            sink.leak("init_lock (held)");
+        }
+        for (ZramPpSlot pps : ctl.placed()) {
+            if (!pps.freed()) {
+                sink.leak(pps.name());
+            }
+        }
+        forEachDesignLeak(sink);
+    }
+
+    /** The design's objects a returned writeback left allocated (requests, pages, wb_ctl). */
+    protected void forEachDesignLeak(Leaks sink) {
+    }
 
     /** Every live request that holds a pp-slot pointer. */
     public abstract void forEachPpsHolder(PpsHolders sink);

@@ -1,6 +1,7 @@
 package dev.zwb.zram;
 
 import dev.zwb.kernel.ListHead;
+import dev.zwb.kernel.Mutant;
 
 import static dev.zwb.zram.ZramTable.ZRAM_HUGE;
 import static dev.zwb.zram.ZramTable.ZRAM_IDLE;
@@ -106,7 +107,8 @@ public final class PostProcessing {
                     && !table.zramTestFlag(index, ZRAM_WB)
                     && !table.zramTestFlag(index, ZRAM_SAME)
                     && !((mode & IDLE_WRITEBACK) != 0 && !table.zramTestFlag(index, ZRAM_IDLE))
-                    && !((mode & HUGE_WRITEBACK) != 0 && !table.zramTestFlag(index, ZRAM_HUGE))
+                    && !((mode & HUGE_WRITEBACK) != 0 && !table.zramTestFlag(index, ZRAM_HUGE)
+                        && !zram.kernel.mutant(Mutant.SCAN_IGNORES_HUGE))
                     && !((mode & INCOMPRESSIBLE_WRITEBACK) != 0
                         && !table.zramTestFlag(index, ZRAM_INCOMPRESSIBLE))) {
                 ok = placePpSlot(zram, ctl, index);

@@ -9,6 +9,7 @@ import dev.zwb.kernel.Content;
 import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.KObject;
 import dev.zwb.kernel.Kernel;
+import dev.zwb.kernel.Mutant;
 import dev.zwb.kernel.Page;
 import dev.zwb.kernel.RwSem;
 import dev.zwb.kernel.SpinLock;
@@ -451,8 +452,11 @@ public final class Zram {
                 table.zramSlotUnlock(index);
                 kernel.at("readHandleUnlocked");
                 blkIdx = table.zramGetHandle(index);
+            } else if (kernel.mutant(Mutant.READ_BLKIDX_AFTER_UNLOCK)) {
+                table.zramSlotUnlock(index);
+                blkIdx = table.zramGetHandleLocked(index);
             } else {
-                blkIdx = table.zramGetHandle(index);
+                blkIdx = table.zramGetHandleLocked(index);
                 table.zramSlotUnlock(index);
             }
             op.blkIdx = blkIdx;
@@ -473,7 +477,8 @@ public final class Zram {
             }
             kernel.at("readRecheck");
             table.zramSlotLock(index);
-            boolean same = table.zramTestFlag(index, ZRAM_WB) && table.zramGetHandle(index) == blkIdx;
+            boolean same = table.zramTestFlag(index, ZRAM_WB)
+                    && (table.zramGetHandle(index) == blkIdx || kernel.mutant(Mutant.READ_RECHECK_IGNORES_BLOCK));
             table.zramSlotUnlock(index);
             if (same) {
                 return 0;

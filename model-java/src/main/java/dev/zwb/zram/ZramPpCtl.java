@@ -4,6 +4,9 @@ import dev.zwb.kernel.KObject;
 import dev.zwb.kernel.Kernel;
 import dev.zwb.kernel.ListHead;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /** struct zram_pp_ctl: the buckets of pp-slots, one per size class of 64 bytes. */
 public final class ZramPpCtl extends KObject {
 

@@ -104,12 +104,23 @@ public final class ZramTable {
 
     /** zram_set_flag(): a non-atomic RMW of the flags word, by the lock owner. */
     public void zramSetFlag(int index, int flag) {
+        lock.assertHeld(index, "zram_set_flag");
         Bitops.nonAtomicSetBit(bit(index, flag), flags);
     }
 
     /** zram_clear_flag(): a non-atomic RMW of the flags word, by the lock owner. */
     public void zramClearFlag(int index, int flag) {
+        lock.assertHeld(index, "zram_clear_flag");
         Bitops.nonAtomicClearBit(bit(index, flag), flags);
+    }
+
+    /**
+     * zram_get_handle() by a caller that must hold the slot lock (the read path's load of the
+     * block index since patch 6/6): lockdep_assert_held() first.
+     */
+    public long zramGetHandleLocked(int index) {
+        lock.assertHeld(index, "zram_get_handle");
+        return zramGetHandle(index);
     }
 
     /** zram_get_handle(). */
@@ -119,6 +130,7 @@ public final class ZramTable {
 
     /** zram_set_handle(). */
     public void zramSetHandle(int index, long value) {
+        lock.assertHeld(index, "zram_set_handle");
         LONGS.setOpaque(handle, index, value);
     }
 
@@ -139,6 +151,7 @@ public final class ZramTable {
 
     /** zram_set_obj_size(). */
     public void zramSetObjSize(int index, int value) {
+        lock.assertHeld(index, "zram_set_obj_size");
         INTS.setOpaque(size, index, value);
     }
 

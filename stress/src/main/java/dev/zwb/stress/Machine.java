@@ -13,7 +13,9 @@ import dev.zwb.writeback.Variant;
 import dev.zwb.writeback.Writeback;
 import dev.zwb.zram.Zram;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,6 +32,14 @@ public final class Machine {
     public final BackingDevice bdev;
     public final Zram zram;
     public final Writeback wb;
+    /** The actors whose sleeps the wait-graph check looks at (set before they start). */
+    private volatile List<Thread> actors = List.of();
+    /** Bumped (under the device's monitor) whenever a task of this kernel goes to sleep. */
+    private long sleeps;
+    /** Endios running on a completion thread now. */
+    private final AtomicInteger endiosRunning = new AtomicInteger();
+    /** What the wait-graph check found: the blocked state, or null. */
+    private volatile String blocked;
 
     /**
      * {@code nrSlots} slots, {@code nrBlocks} held device blocks, {@code batch} requests (the
@@ -43,6 +53,49 @@ public final class Machine {
             case MULTIPAGE -> new MultiPage(zram, variant, batch);
             case BATCHED -> new Batched(zram, variant, batch);
         };
+        kernel.setSleepHook(() -> {
+            synchronized (bdev) {
+                sleeps++;
+                bdev.notifyAll();
+            }
+        });
+    }
+
+    /** The actor threads (task, environment) the wait-graph check looks at. */
+    public void watch(List<Thread> actorThreads) {
+        actors = List.copyOf(actorThreads);
+    }
+
+    /**
+     * The wait graph, read by an idle completion thread: every actor has finished or sleeps in
+     * a primitive of the kernel with its condition false, the device holds no bio and no endio
+     * is running. Nothing is left to wake anyone: the sleepers are blocked for ever. Returns
+     * the blocked state, or null.
+     */
+    private String blockedForEver() {
+        if (endiosRunning.get() != 0 || bdev.pendingCount() != 0) {
+            return null;
+        }
+        List<String> asleep = new ArrayList<>();
+        for (Thread t : actors) {
+            if (t.getState() == Thread.State.TERMINATED) {
+                continue;
+            }
+            if (!kernel.sleeping(t)) {
+                return null;
+            }
+            asleep.add(t.getName() + " asleep in " + kernel.sleepingIn(t));
+        }
+        if (asleep.isEmpty()) {
+            return null;
+        }
+        return String.join(", ", asleep) + ", with no bio in the device, no endio running and "
+                + "every other actor finished or asleep: nothing is left to wake it";
+    }
+
+    /** The blocked state the wait-graph check found (null: none); its sleepers were killed. */
+    public String blocked() {
+        return blocked;
     }
 
     /**
@@ -68,21 +121,41 @@ public final class Machine {
      */
     public boolean completeOne(BooleanSupplier othersDone, int status) {
         for (;;) {
+            long seen;
             synchronized (bdev) {
-                while (bdev.pendingCount() == 0 && !othersDone.getAsBoolean()) {
-                    try {
-                        bdev.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                }
-                if (bdev.pendingCount() == 0) {
+                if (bdev.pendingCount() == 0 && othersDone.getAsBoolean()) {
                     return false;
                 }
+                seen = sleeps;
             }
-            if (bdev.completeNextInline(status)) {
-                return true;
+            if (bdev.pendingCount() == 0) {
+                // Idle: test the wait graph (outside the device's monitor: it takes the
+                // sleepers' locks), then sleep until a bio, the end, or another task's sleep.
+                String found = blockedForEver();
+                if (found != null) {
+                    blocked = found;
+                    actors.forEach(kernel::kill);
+                    return false;
+                }
+                synchronized (bdev) {
+                    while (bdev.pendingCount() == 0 && !othersDone.getAsBoolean() && sleeps == seen) {
+                        try {
+                            bdev.wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return false;
+                        }
+                    }
+                }
+                continue;
+            }
+            endiosRunning.incrementAndGet();
+            try {
+                if (bdev.completeNextInline(status)) {
+                    return true;
+                }
+            } finally {
+                endiosRunning.decrementAndGet();
             }
             // another interrupt took the bio between the test and the take: wait again
         }
@@ -95,14 +168,39 @@ public final class Machine {
         }
     }
 
-    /** Every state invariant now. */
+    /**
+     * Every invariant now: the state invariants, the kernel log (WARNING, LOCKDEP, HUNG_TASK), the
+     * leak check once writeback has returned, and any exception an endio threw (a crash in
+     * interrupt context: reported as NoKernelWarning).
+     */
     public List<Violation> violations() {
-        return Invariants.check(zram, wb);
+        List<Violation> all = new ArrayList<>(Invariants.check(zram, wb));
+        String b = blocked;
+        if (b != null) {
+            all.add(new Violation(Invariant.WritebackReturns, b));
+        }
+        for (Throwable t : bdev.endioFailures()) {
+            all.add(new Violation(Invariant.NoKernelWarning, "an endio threw " + t));
+        }
+        return all;
     }
 
     /** The violations, now, of the invariant {@code defect} breaks ({@link Defect#breaks()}). */
     public List<Violation> violationsOf(Defect defect) {
         Invariant inv = Invariant.valueOf(defect.breaks());
         return violations().stream().filter(v -> v.invariant() == inv).toList();
+    }
+
+    /**
+     * What a JCStress arbiter reports for {@code defect}: 1 if its invariant is broken now, else
+     * 2 if any other invariant is (or an endio threw), else 0. Every arbiter checks everything.
+     */
+    public int verdictOf(Defect defect) {
+        List<Violation> all = violations();
+        Invariant inv = Invariant.valueOf(defect.breaks());
+        if (all.stream().anyMatch(v -> v.invariant() == inv)) {
+            return 1;
+        }
+        return all.isEmpty() ? 0 : 2;
     }
 }

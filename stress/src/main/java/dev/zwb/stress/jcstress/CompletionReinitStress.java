@@ -27,8 +27,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * marks slot 1 ZRAM_WB while bio 2 is still in flight. At label {@code releaseCtl} the task
  * checks NoLostOrStaleData (the end state no longer shows it: bio 2 lands later). The merged
  * design (the fix): the task, not the endio, counts num_inflight down, and only requests found on
- * done_reqs are completed. The arbiter reports r1 = NoLostOrStaleData was broken at
- * {@code releaseCtl}, r2 = writeback_store()'s return value.
+ * done_reqs are completed. The arbiter reports r1 = 1 if NoLostOrStaleData was broken at
+ * {@code releaseCtl}, else 2 if any invariant is broken at the end (or an endio threw), else 0;
+ * r2 = writeback_store()'s return value.
  *
  * <p>{@code Defective} / {@code Fixed}: three holds of 1 ms at most: the task at its first
  * {@code waitDone} until the endio of bio 1 has reached its last step ({@code endioComplete} in
@@ -90,7 +91,7 @@ public final class CompletionReinitStress {
         }
 
         void arbiter(II_Result r) {
-            r.r1 = stale ? 1 : 0;
+            r.r1 = stale ? 1 : m.verdictOf(Defect.COMPLETION_REINIT) == 0 ? 0 : 2;
             r.r2 = ret;
         }
     }

@@ -24,7 +24,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * <p>Actor 1 is the writeback task, {@code writeback_store("page_index=0")}; the device is
  * synchronous (the bio is completed on the task's own thread at label {@code bioWait}), as a
  * fast disk would. Actor 2 writes slot 0 again. The arbiter reports r1 = slot 0 is ZRAM_WB,
- * r2 = NoLostOrStaleData is broken. A conversion without the re-test of ZRAM_PP_SLOT puts the
+ * r2 = 1 if NoLostOrStaleData is broken, else 2 if any other invariant is (or an endio threw), else 0. A conversion without the re-test of ZRAM_PP_SLOT puts the
  * slot on the block holding the old data: the new write is lost.
  *
  * <p>{@code Defective} / {@code Fixed}: actor 2 starts its write once the task has passed label
@@ -80,7 +80,7 @@ public final class NoPpRecheckStress {
 
         void arbiter(II_Result r) {
             r.r1 = m.zram.table.zramTestFlag(0, ZramTable.ZRAM_WB) ? 1 : 0;
-            r.r2 = m.violationsOf(Defect.NO_PP_RECHECK).isEmpty() ? 0 : 1;
+            r.r2 = m.verdictOf(Defect.NO_PP_RECHECK);
         }
     }
 
@@ -90,6 +90,7 @@ public final class NoPpRecheckStress {
     @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "overwrite before the scan: the new data was written back")
     @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "converted onto the block with the old data: the new write is lost")
     @Outcome(id = "0, 1", expect = FORBIDDEN, desc = "data lost while in memory: a model bug")
+    @Outcome(expect = FORBIDDEN, desc = "anything else: another invariant broke (r2 = 2), an endio threw, or a model bug")
     @State
     public static class Defective extends Base {
         public Defective() {
@@ -118,6 +119,7 @@ public final class NoPpRecheckStress {
     @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "overwrite before the scan: the new data was written back")
     @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "converted onto the block with the old data: the new write is lost")
     @Outcome(id = "0, 1", expect = FORBIDDEN, desc = "data lost while in memory: a model bug")
+    @Outcome(expect = FORBIDDEN, desc = "anything else: another invariant broke (r2 = 2), an endio threw, or a model bug")
     @State
     public static class Fixed extends Base {
         public Fixed() {
@@ -146,6 +148,7 @@ public final class NoPpRecheckStress {
     @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "overwrite before the scan: the new data was written back")
     @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "converted onto the block with the old data: the new write is lost")
     @Outcome(id = "0, 1", expect = FORBIDDEN, desc = "data lost while in memory: a model bug")
+    @Outcome(expect = FORBIDDEN, desc = "anything else: another invariant broke (r2 = 2), an endio threw, or a model bug")
     @State
     public static class DefectiveNatural extends Base {
         public DefectiveNatural() {
@@ -174,6 +177,7 @@ public final class NoPpRecheckStress {
     @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "overwrite before the scan: the new data was written back")
     @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "converted onto the block with the old data: the new write is lost")
     @Outcome(id = "0, 1", expect = FORBIDDEN, desc = "data lost while in memory: a model bug")
+    @Outcome(expect = FORBIDDEN, desc = "anything else: another invariant broke (r2 = 2), an endio threw, or a model bug")
     @State
     public static class FixedNatural extends Base {
         public FixedNatural() {

@@ -22,8 +22,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * <p>Setup: slot 0 is written and written back (block 1). Actor 1 reads slot 0; its read bio is
  * completed by the device on an IRQ thread. Actor 2 discards slot 0. Before patch 6/6 the reader
  * tests ZRAM_WB under the slot lock but loads the block index after unlocking: a free in between
- * sets it to 0, and the reader reads block 0, which slot 0 never held. The arbiter reports r1 =
- * Reads is broken, r2 = what the read returned: 0 the zero page (freed), 1 slot 0's data, 2
+ * sets it to 0, and the reader reads block 0, which slot 0 never held. The arbiter reports r1 = 1
+ * if Reads is broken, else 2 if any other invariant is (or an endio threw), else 0, r2 = what the read returned: 0 the zero page (freed), 1 slot 0's data, 2
  * anything else (block 0's junk), 3 a failed read.
  *
  * <p>{@code Defective} / {@code Fixed}: actor 2 starts once the reader has passed
@@ -86,7 +86,7 @@ public final class ReadFreeStress {
         }
 
         void arbiter(II_Result r) {
-            r.r1 = m.violationsOf(Defect.READ_BLKIDX_UNLOCKED).isEmpty() ? 0 : 1;
+            r.r1 = m.verdictOf(Defect.READ_BLKIDX_UNLOCKED);
             Content c = got;
             r.r2 = c == null ? 3 : c.equals(Content.ZERO) ? 0 : c.equals(new Content(0, 1)) ? 1 : 2;
         }

@@ -26,7 +26,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * not wait: it converts the slot, kfree()s the pool and returns, and the endio's complete() runs
  * on the freed pool and on the completion in the dead stack frame. The fix (the count, label
  * {@code drainCount}): take one completion per submitted bio before the drain loop. The arbiter
- * reports r1 = NoUseAfterFree is broken, r2 = writeback_store()'s return value.
+ * reports r1 = 1 if NoUseAfterFree is broken, else 2 if any other invariant is (or an endio
+ * threw), else 0, r2 = writeback_store()'s return value.
  *
  * <p>{@code Defective} / {@code Fixed}: both sides of the window are held, each for 1 ms at
  * most: the task at {@code drainTest} until the endio has reached {@code endioComplete} (the
@@ -68,7 +69,7 @@ public final class ReqPoolUafStress {
         }
 
         void arbiter(II_Result r) {
-            r.r1 = m.violationsOf(Defect.REQ_POOL_UAF).isEmpty() ? 0 : 1;
+            r.r1 = m.verdictOf(Defect.REQ_POOL_UAF);
             r.r2 = ret;
         }
     }

@@ -26,7 +26,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * calls wake_up(&amp;wb_ctl-&gt;done_wait). A task that tested done_reqs after the list_add did not
  * sleep: it reaps the request, returns and frees wb_ctl, and if that happens before the endio's
  * wake_up(), the wake-up touches freed memory. The fix: the endio runs under rcu_read_lock() and
- * wb_ctl is freed with kfree_rcu(). The arbiter reports r1 = NoUseAfterFree is broken, r2 =
+ * wb_ctl is freed with kfree_rcu(). The arbiter reports r1 = 1 if NoUseAfterFree is broken, else 2 if any
+ * other invariant is (or an endio threw), else 0; r2 =
  * writeback_store()'s return value.
  *
  * <p>{@code Defective} / {@code Fixed}: both sides of the window are held, each for 1 ms at
@@ -70,7 +71,7 @@ public final class WbCtlUafStress {
         }
 
         void arbiter(II_Result r) {
-            r.r1 = m.violationsOf(Defect.WB_CTL_UAF).isEmpty() ? 0 : 1;
+            r.r1 = m.verdictOf(Defect.WB_CTL_UAF);
             r.r2 = ret;
         }
     }
