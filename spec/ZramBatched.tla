@@ -157,7 +157,7 @@ SlotFreeAtCompletion == ~Mainline
 (* algorithm or input fails or returns wrong bytes; the model takes the   *)
 (* wrong bytes, which Reads sees.  ZRAM_HUGE slots (stored raw, returned   *)
 (* without decompression) are not modelled.                               *)
-Garbage == <<0, -2>>
+Garbage == <<0, -4>>
 Decompress(bytes, tag) == IF bytes = tag THEN bytes ELSE Garbage
 \* What the completion leaves in the entry's size and priority: kept
 \* (mainline), or cleared as slot_free() clears them (WB_DROPS_SIZE_PRIO).

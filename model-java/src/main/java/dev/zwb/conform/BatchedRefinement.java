@@ -42,6 +42,9 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   endioPc[r]    the label request r's IRQ thread is parked at, else the first endio label
  *   rcuReaders, gpWait   requests whose IRQ thread is in an RCU read section / holds up the kfree_rcu
  *   wbOkSlots     slots one of whose bios ended without error (a ghost set by the endio)
+ *   wbTag[s]      compressed writeback: the object the entry's size and priority describe
+ *                 (ZramTable's comp tag; the zero page for none); compared for ZRAM_WB slots only,
+ *                 the spec records it at the completion and it means nothing for another slot
  * </pre>
  * Compared through {@link #project}: "EBIO" is "EIO"; a request's blk is dead unless it is in
  * flight or done, its data while it is none or freed; an ended bio's data and slot are dead
@@ -68,6 +71,11 @@ final class BatchedRefinement implements Refinement {
                 pc = "waitSleep";
             }
             out.put("wbPc", str(pc));
+            List<TlaValue> tags = new ArrayList<>();
+            for (int s : twin.slots) {
+                tags.add(CommonMapping.page(twin.zram.compressedWb() ? twin.zram.table.zramGetCompTag(s) : null));
+            }
+            out.put("wbTag", tuple(tags));
             ZramPpCtl ctl = wb.ppCtl();
             List<TlaValue> live = new ArrayList<>();
             if (ctl != null) {
@@ -161,6 +169,16 @@ final class BatchedRefinement implements Refinement {
     @Override
     public TlaValue project(String variable, TlaValue value, Map<String, TlaValue> state) {
         switch (variable) {
+            case "wbTag": {
+                TreeMap<TlaValue, TlaValue> out = new TreeMap<>();
+                TlaValue.Fn tbl = (TlaValue.Fn) state.get("tbl");
+                ((TlaValue.Fn) value).map().forEach((slot, tag) -> {
+                    TlaValue flags = ((TlaValue.Fn) tbl.get(slot)).field("flags");
+                    boolean wb = ((TlaValue.SetV) flags).elements().contains(str("ZRAM_WB"));
+                    out.put(slot, wb ? tag : ZERO_PAGE);
+                });
+                return new TlaValue.Fn(out);
+            }
             case "wbRet":
                 return value.equals(str("EBIO")) ? str("EIO") : value;
             case "req": {

@@ -42,6 +42,10 @@ final class CommonMapping {
 
     /** The spec's rdVal of a failed read. */
     static final TlaValue FAILED = tuple(integer(0), integer(-2));
+    /** The spec's rdVal of a read decompress_bdev_page() failed with -EIO (ReadEio). */
+    static final TlaValue READ_EIO = tuple(integer(0), integer(-3));
+    /** The spec's Garbage: bytes decompressed with another object's size and priority (batched). */
+    static final TlaValue GARBAGE = tuple(integer(0), integer(-4));
     /** The spec's rdBlk for a handle that names no block (a zsmalloc handle). */
     static final long ZS_HANDLE = -1;
 
@@ -54,6 +58,9 @@ final class CommonMapping {
         }
         if (c.equals(Content.JUNK)) {
             return tuple(integer(0), integer(-1));
+        }
+        if (c.equals(Content.GARBAGE)) {
+            return GARBAGE;
         }
         return tuple(integer(c.slot()), integer(c.version()));
     }
@@ -152,7 +159,8 @@ final class CommonMapping {
         Zram.ReaderView read = zram.readerView();
         long blk = read == null ? 0 : read.blkIdx();
         out.put("rdBlk", integer(blk >= 0 && blk <= maxBlock ? blk : ZS_HANDLE));
-        out.put("rdVal", read != null && read.failed() ? FAILED : page(read == null ? null : read.got()));
+        out.put("rdVal", read != null && read.failed() ? FAILED : read != null && read.eio() ? READ_EIO
+                : page(read == null ? null : read.got()));
         out.put("rdSeen", set(read == null ? List.of() : read.seen().stream().map(CommonMapping::page).toList()));
         out.put("limEpoch", integer(zram.ghost.limitEpoch() - twin.setupEpochs));
         out.put("limStored", integer(zram.ghost.limitStored()));

@@ -75,6 +75,9 @@ public final class JavaTwin implements AutoCloseable {
             case MULTIPAGE -> multipage(k, trace);
             case BATCHED -> new Batched(zram, variant(design, k), (int) k.integer("PoolSize"));
         };
+        if (k.has("CompressedWb") && k.bool("CompressedWb")) {
+            zram.compressedWritebackStore(true); // echo 1 > compressed_writeback
+        }
         Map<Integer, Integer> size = sizes(refinement.selectOrder(trace));
         for (int s : slots) {
             zram.zramBioWrite(s, size.get(s));
@@ -155,7 +158,9 @@ public final class JavaTwin implements AutoCloseable {
         for (String s : k.strings("Switches")) {
             on.add(Defect.parse(s));
         }
-        return new Variant(design, "replay", on);
+        // Kernel = "6.19" is the as-released code (batched: the completion calls slot_free())
+        boolean v619 = k.has("Kernel") && k.get("Kernel").equals(TlaValue.str("6.19"));
+        return new Variant(design, v619 ? "as-released" : "replay", on);
     }
 
     /** writeback_store()'s argument: one page_indexes= range over Slots, then ScanTwice again. */

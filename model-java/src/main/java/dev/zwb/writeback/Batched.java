@@ -160,7 +160,7 @@ public final class Batched extends Writeback {
     private final List<ZramWbReq> allReqs = new CopyOnWriteArrayList<>();
     /** Ghost: the task is past its drain (AllBiosAccounted applies). */
     private volatile boolean drained;
-    /** Ghost: release_wb_ctl() has freed (or queued the kfree_rcu() of) the current wb_ctl. */
+    /** Ghost: release_wb_ctl() has freed, or handed to kfree_rcu(), the current wb_ctl. */
     private volatile boolean ctlReleased;
     /** blk_idx of zram_writeback_slots(). */
     private volatile long blkIdx = INVALID_BDEV_BLOCK;
@@ -172,8 +172,6 @@ public final class Batched extends Writeback {
     private volatile String retPc = "selectIdleReq";
     /** Ghost: the error the running reaping will return (the C's local err; ret takes it on return). */
     private volatile int reapErr;
-    /** Ghost: release_wb_ctl() has handed wb_ctl to kfree_rcu() (or kfree()). */
-    private volatile boolean ctlReleased;
     /** Ghost: slots one of whose bios ended without error (the spec's wbOkSlots). */
     private final java.util.Set<Integer> okSlots = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -202,7 +200,6 @@ public final class Batched extends Writeback {
         ctlReleased = false;
         retPc = "selectIdleReq";
         drained = false;
-        ctlReleased = false;
         for (int i = 0; i < wbBatchSize; i++) {
             ZramWbReq r = new ZramWbReq(kernel, i);
             r.page = new Page(); // alloc_page(): never fails in the model
@@ -242,7 +239,6 @@ public final class Batched extends Writeback {
         } else {
             kernel.rcu.kfreeRcu(ctl);
         }
-        ctlReleased = true;
     }
 
     /** release_wb_req(): __free_page(req-&gt;page), kfree(req). */

@@ -368,6 +368,8 @@ public final class Zram {
         volatile boolean filled;
         /** Ghost for the mapping: the read failed (its bio ended with an error). */
         volatile boolean failed;
+        /** Ghost for the mapping: decompress_bdev_page() failed the read with -EIO (spec ReadEio). */
+        volatile boolean eio;
         /** Ghost for the mapping: the change sequence when the read returned (Long.MAX_VALUE: running). */
         volatile long endSeq = Long.MAX_VALUE;
 
@@ -408,7 +410,7 @@ public final class Zram {
      * content its slot held while it ran (rdSeen; empty before its first step under the slot
      * lock), and whether it failed.
      */
-    public record ReaderView(long blkIdx, Content got, Set<Content> seen, boolean failed) {
+    public record ReaderView(long blkIdx, Content got, Set<Content> seen, boolean failed, boolean eio) {
     }
 
     /** The latest read's {@link ReaderView}, or null before any read started. */
@@ -418,7 +420,7 @@ public final class Zram {
             return null;
         }
         Set<Content> seen = op.token < 0 ? Set.of() : ghost.heldBetween(op.index, op.token, op.endSeq);
-        return new ReaderView(op.blkIdx, op.filled && !op.failed ? op.page.data() : null, seen, op.failed);
+        return new ReaderView(op.blkIdx, op.filled && !op.failed ? op.page.data() : null, seen, op.failed, op.eio);
     }
 
     /**
@@ -470,6 +472,7 @@ public final class Zram {
                 if (ret == -Errno.EAGAIN) {
                     continue;
                 }
+                op.eio = ret == -Errno.EIO;
                 return ret;
             }
             if (ret < 0 || readPath != ReadPath.LOCKED_HANDLE_RECHECK) {
