@@ -159,7 +159,8 @@ final class CommonMapping {
         Zram.ReaderView read = zram.readerView();
         long blk = read == null ? 0 : read.blkIdx();
         out.put("rdBlk", integer(blk >= 0 && blk <= maxBlock ? blk : ZS_HANDLE));
-        out.put("rdVal", read != null && read.failed() ? FAILED : read != null && read.eio() ? READ_EIO
+        // a read decompress_bdev_page() failed (-EIO) also counts as failed: it is ReadEio
+        out.put("rdVal", read != null && read.eio() ? READ_EIO : read != null && read.failed() ? FAILED
                 : page(read == null ? null : read.got()));
         out.put("rdSeen", set(read == null ? List.of() : read.seen().stream().map(CommonMapping::page).toList()));
         out.put("limEpoch", integer(zram.ghost.limitEpoch() - twin.setupEpochs));
