@@ -177,7 +177,9 @@ public final class Replay {
      */
     private static boolean broken(JavaTwin twin, String expected, String[] end) {
         boolean same = breaks(twin, expected, end);
-        if (!same && Invariant.valueOf(expected).group().equals("MemoryLifetime")) {
+        boolean lifetime = java.util.Arrays.stream(Invariant.values())
+                .anyMatch(i -> i.name().equals(expected) && i.group().equals("MemoryLifetime"));
+        if (!same && lifetime) {
             runEndiosOn(twin);
             same = breaks(twin, expected, end);
             end[0] = "after the pending end_ios ran on: " + end[0];
