@@ -156,7 +156,9 @@ public final class TlcRunner {
         Files.createDirectories(scratch.resolve("tmp"));
         Files.writeString(scratch.resolve("model.cfg"), configText, StandardCharsets.UTF_8);
         Path output = scratch.resolve("tlc.out");
-        ProcessBuilder pb = new ProcessBuilder(command(job, scratch))
+        List<String> cmd = command(job, scratch);
+        boolean training = cmd.stream().anyMatch(a -> a.startsWith("-XX:AOTCacheOutput="));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(job.specDir().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
@@ -169,7 +171,9 @@ public final class TlcRunner {
             p.waitFor();
         }
         long wall = (System.nanoTime() - start) / 1_000_000;
-        keepAotCache(scratch);
+        if (training) {
+            keepAotCache(scratch);
+        }
         deleteTree(scratch.resolve("meta"));
         deleteTree(scratch.resolve("tmp"));
         Files.writeString(scratch.resolve("done"), "");
@@ -182,13 +186,16 @@ public final class TlcRunner {
         return ToolOutputParser.parse(lines, p.exitValue(), wall, output);
     }
 
-    /** A training run's AOT cache is moved into place (whole, or not at all). */
+    /**
+     * A training run's AOT cache is moved into place (whole, or not at all); a run that left
+     * none (killed on timeout, say) lets the next run train.
+     */
     private void keepAotCache(Path scratch) throws IOException {
         Path trained = scratch.resolve("tlc.aot");
-        if (!Files.isRegularFile(trained)) {
-            return;
-        }
         try {
+            if (!Files.isRegularFile(trained)) {
+                return;
+            }
             Files.createDirectories(aotCache().getParent());
             Files.move(trained, aotCache(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
