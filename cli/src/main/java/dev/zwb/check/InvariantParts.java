@@ -51,25 +51,23 @@ public final class InvariantParts {
 
     /** The named parts of an invariant as the spec module (or a module it extends) defines it, or none. */
     public static List<String> of(Path specDir, String module, String invariant) throws IOException {
-        {
-            for (Path m : modules(specDir, module)) {
-                List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
-                for (int i = 0; i < lines.size(); i++) {
-                    if (!lines.get(i).trim().equals(invariant + " ==")) {
-                        continue;
-                    }
-                    List<String> parts = new ArrayList<>();
-                    int j = i + 1;
-                    for (; j < lines.size(); j++) {
-                        Matcher p = PART.matcher(lines.get(j));
-                        if (!p.matches()) {
-                            break;
-                        }
-                        parts.add(p.group(1));
-                    }
-                    boolean whole = j >= lines.size() || !lines.get(j).startsWith(" ");
-                    return parts.size() >= 2 && whole ? parts : List.of();
+        for (Path m : modules(specDir, module)) {
+            List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).trim().equals(invariant + " ==")) {
+                    continue;
                 }
+                List<String> parts = new ArrayList<>();
+                int j = i + 1;
+                for (; j < lines.size(); j++) {
+                    Matcher p = PART.matcher(lines.get(j));
+                    if (!p.matches()) {
+                        break;
+                    }
+                    parts.add(p.group(1));
+                }
+                boolean whole = j >= lines.size() || !lines.get(j).startsWith(" ");
+                return parts.size() >= 2 && whole ? parts : List.of();
             }
         }
         return List.of();

@@ -1,10 +1,8 @@
 package dev.zwb.cli;
 
-import dev.zwb.check.Checker;
 import dev.zwb.check.Verdict;
 import dev.zwb.docs.DocsGenerator;
 import dev.zwb.manifest.Manifest;
-import dev.zwb.manifest.ManifestException;
 import dev.zwb.manifest.ModelEntry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,18 +42,7 @@ final class DocsCommand implements Callable<Integer> {
                 throw new UserError("a generated section names model '" + n + "', which the manifest does not list");
             }
         }
-        List<Verdict> verdicts;
-        try {
-            verdicts = new Checker(m.specDir(), zwb.runner(run.timeout), run.jobs, System.err).checkAll(models, true);
-        } catch (ManifestException e) {
-            throw new UserError(e.getMessage());
-        }
-        for (Verdict v : verdicts) {
-            if (v.problem() != null) {
-                System.err.println("zwb: " + v.problem());
-                return Zwb.TLC_FAILED;
-            }
-        }
+        List<Verdict> verdicts = zwb.verdictsReusing(m, models, run);
         DocsGenerator docs = new DocsGenerator(verdicts, zwb.cmap());
         try {
             if (check) {

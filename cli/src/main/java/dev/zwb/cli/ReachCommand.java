@@ -1,10 +1,8 @@
 package dev.zwb.cli;
 
-import dev.zwb.check.Checker;
 import dev.zwb.check.Reach;
 import dev.zwb.check.Verdict;
 import dev.zwb.manifest.Manifest;
-import dev.zwb.manifest.ManifestException;
 import dev.zwb.manifest.ModelEntry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,19 +35,8 @@ final class ReachCommand implements Callable<Integer> {
         run.validate();
         Manifest m = zwb.manifest();
         List<ModelEntry> selected = filters.select(m);
-        Checker checker = new Checker(m.specDir(), zwb.runner(run.timeout), run.jobs, System.err);
-        List<Verdict> verdicts;
-        try {
-            verdicts = checker.checkAll(selected, true);
-        } catch (ManifestException e) {
-            throw new UserError(e.getMessage());
-        }
         Map<String, List<Verdict>> byDesign = new LinkedHashMap<>();
-        for (Verdict v : verdicts) {
-            if (v.problem() != null) {
-                System.err.println("zwb: " + v.problem());
-                return Zwb.TLC_FAILED;
-            }
+        for (Verdict v : zwb.verdictsReusing(m, selected, run)) {
             byDesign.computeIfAbsent(v.entry().design(), d -> new ArrayList<>()).add(v);
         }
         int unreachedTotal = 0;

@@ -36,6 +36,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Zwb.checkedTimeout(timeout);
         Manifest m = zwb.manifest();
         ModelEntry e = Selection.select(m, List.of(), List.of(), List.of(model), List.of(), "all").get(0);
         if (e.expected() != null && e.expected().isSuccess()) {

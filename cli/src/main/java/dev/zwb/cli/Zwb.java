@@ -151,6 +151,32 @@ public final class Zwb implements Callable<Integer> {
         }
     }
 
+    /** TLC could not check a model that a command needs: its one-line problem, exit 3. */
+    static final class TlcFailed extends RuntimeException {
+        TlcFailed(String problem) {
+            super(problem);
+        }
+    }
+
+    /**
+     * The verdicts of these models, reusing kept runs of unchanged specs and configs (reach,
+     * docs); a model TLC could not check stops the command with its problem (exit 3).
+     */
+    List<Verdict> verdictsReusing(Manifest m, List<ModelEntry> models, RunOptions run) throws Exception {
+        List<Verdict> verdicts;
+        try {
+            verdicts = new Checker(m.specDir(), runner(run.timeout), run.jobs, System.err).checkAll(models, true);
+        } catch (ManifestException e) {
+            throw new UserError(e.getMessage());
+        }
+        for (Verdict v : verdicts) {
+            if (v.problem() != null) {
+                throw new TlcFailed(v.problem());
+            }
+        }
+        return verdicts;
+    }
+
     /** --set NAME=VALUE, repeatable: constants overridden for this run only. */
     static Map<String, String> overrides(List<String> sets) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -315,6 +341,10 @@ public final class Zwb implements Callable<Integer> {
             if (ex instanceof UserError) {
                 System.err.println("zwb: " + ex.getMessage());
                 return BAD_INPUT;
+            }
+            if (ex instanceof TlcFailed) {
+                System.err.println("zwb: " + ex.getMessage());
+                return TLC_FAILED;
             }
             if (ex instanceof MissingToolError) {
                 System.err.println("zwb: " + ex.getMessage());

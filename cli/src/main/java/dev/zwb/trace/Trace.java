@@ -1,6 +1,8 @@
 package dev.zwb.trace;
 
-import dev.zwb.tlc.StepLabel;
+import dev.zwb.conform.StepNames;
+import dev.zwb.conform.TlaParser;
+import dev.zwb.conform.TlaValue;
 import dev.zwb.tlc.TlcResult;
 import dev.zwb.tlc.TraceState;
 
@@ -8,8 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A TLC counterexample as a reader follows it: each step with the process
@@ -26,8 +26,6 @@ public record Trace(List<Step> steps, String violation, int loopBackTo, boolean 
     /** The ghost variable that names each step; never shown as a change. */
     public static final String LAST_STEP = "lastStep";
 
-    private static final Pattern PROC = Pattern.compile("proc \\|-> \"([^\"]+)\"");
-    private static final Pattern LABEL = Pattern.compile("label \\|-> \"(\\w+)\"");
 
     /**
      * One step.
@@ -46,21 +44,20 @@ public record Trace(List<Step> steps, String violation, int loopBackTo, boolean 
     public static Trace of(TlcResult r, String violation, String design, CMap map) {
         List<Step> steps = new ArrayList<>();
         TraceState before = null;
+        Map<String, TlaValue> beforeValues = Map.of();
         for (TraceState s : r.trace()) {
-            String process;
-            String label;
-            String named = s.var(LAST_STEP);
-            Matcher p = named == null ? null : PROC.matcher(named);
-            Matcher l = named == null ? null : LABEL.matcher(named);
-            if (p != null && p.find() && l.find()) {
-                process = p.group(1);
-                label = l.group(1);
-            } else {
-                // a spec without lastStep (an ad hoc spec): read it off the program counters
-                String[] pl = StepLabel.of(before, s).split(": ", 2);
-                process = pl.length == 2 ? pl[0] : "?";
-                label = pl.length == 2 ? pl[1] : pl[0];
-            }
+            Map<String, TlaValue> values = new LinkedHashMap<>();
+            s.vars().forEach((k, v) -> {
+                try {
+                    values.put(k, TlaParser.parse(v));
+                } catch (IllegalArgumentException unreadable) {
+                    // a value form the reader does not know (an ad hoc spec's): shown whole, not read
+                }
+            });
+            // the spec's lastStep, or for a spec without it the replay's reading of the counters
+            String[] named = StepNames.of(beforeValues, values, s.action());
+            String process = named[0];
+            String label = named[1];
             List<String> changes = new ArrayList<>();
             Map<String, String> state = new LinkedHashMap<>();
             for (Map.Entry<String, String> v : s.vars().entrySet()) {
@@ -72,23 +69,19 @@ public record Trace(List<Step> steps, String violation, int loopBackTo, boolean 
                 if (old == null) {
                     changes.add(v.getKey() + " = " + v.getValue());
                 } else if (!old.equals(v.getValue())) {
-                    changes.addAll(diff(v.getKey(), old, v.getValue()));
+                    TlaValue was = beforeValues.get(v.getKey());
+                    TlaValue now = values.get(v.getKey());
+                    changes.addAll(was == null || now == null ? List.of(v.getKey() + " = " + v.getValue())
+                            : ValueDiff.of(v.getKey(), was, now));
                 }
             }
             String c = before == null ? "" : map.text(design, label);
             steps.add(new Step(s.number(), before == null ? "init" : process, before == null ? "Init" : label, c,
                     changes, state));
             before = s;
+            beforeValues = values;
         }
         return new Trace(steps, violation, r.loopBackTo(), r.stuttering());
-    }
-
-    private static List<String> diff(String name, String old, String now) {
-        try {
-            return TlaValue.diff(name, TlaValue.parse(old), TlaValue.parse(now));
-        } catch (RuntimeException unreadable) {
-            return List.of(name + " = " + now); // a value form the reader does not know: whole
-        }
     }
 
     /** The processes in the order they first act. */

@@ -271,7 +271,6 @@ class ZwbCliTest {
                 .contains("--set PoolSize: config blk-idx-leak.cfg sets no constant of that name; it sets Slots,"));
         assertTrue(oneLine(inRepo("check", "--config", cfg.toString()), 2).contains("add --spec with one of:"));
         assertEquals(before, Files.readString(manifest), "the manifest is never written");
-        assertEquals(before.hashCode(), Files.readString(manifest).hashCode());
     }
 
     @Test

@@ -3,8 +3,9 @@ package dev.zwb.conform;
 import java.util.Map;
 
 /**
- * The process and spec label of a trace step, read off two consecutive states and TLC's action
- * name (until the specs carry a lastStep ghost): the writeback task moved if wbPc changed; else
+ * The process and spec label of a trace step: the spec's lastStep ghost, which every zwb spec
+ * sets; for a spec without it (an ad hoc one), read off two consecutive states and TLC's action
+ * name: the writeback task moved if wbPc changed; else
  * the process of a family of counters (envPc[p], endioPc[i]) whose entry changed (an endio leaving
  * "idle" is the device's step, "bdev"); else an endio whose late counter (endioLate[i], instances
  * poised at complete()) went down; else the device's bioEndio, or a self-loop of the task at its
