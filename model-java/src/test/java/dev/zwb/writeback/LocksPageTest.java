@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * docs/locks.md, the lock audit, stays true to the models: in every table with a {@code zwb}
  * and an {@code argument} column, each model the zwb column names is in spec/manifest.json, each
  * spec label beside it is in the StepLabels of that model's spec and is reached by that model (the
- * generated reach tables of docs/single.md, multipage.md, batched.md), and a path that no model
- * runs has an argument. A renamed model or label, or a model that stops reaching a label, fails
- * here.
+ * generated reach tables of docs/single.md, multipage.md, batched.md), a path that no model runs
+ * has an argument, and every environment step of the specs has a row. A renamed model or label, a
+ * model that stops reaching a label, or a new environment process without a row fails here.
  */
 class LocksPageTest {
 
@@ -187,6 +187,26 @@ class LocksPageTest {
         long excluded = rows.stream().filter(r -> !TICKED.matcher(r.zwb()).find()).count();
         assertTrue(excluded > 0 && excluded < rows.size(), "both modelled and excluded rows: " + excluded);
         assertEquals(List.of(), problems(rows, repositoryModels()));
+    }
+
+    /**
+     * Every environment step of the specs (ZramCommon's EnvStepLabels: the actors beside the
+     * writeback) is named on the page, so an environment process added to the specs needs its row.
+     */
+    @Test
+    void everyEnvironmentStepHasARow() throws IOException {
+        Set<String> named = new TreeSet<>();
+        for (Row row : rows(Files.readString(ROOT.resolve("docs/locks.md")))) {
+            Matcher m = TICKED.matcher(row.zwb());
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+        }
+        Set<String> env = new SpecStepLabels(List.of(Files.readString(ROOT.resolve("spec/ZramCommon.tla"))))
+                .value("EnvStepLabels");
+        assertTrue(env.size() >= 10, "EnvStepLabels: " + env);
+        env.removeAll(named);
+        assertEquals(Set.of(), env, "environment steps docs/locks.md does not name");
     }
 
     @Test
