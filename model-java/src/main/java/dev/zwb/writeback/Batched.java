@@ -471,7 +471,7 @@ public final class Batched extends Writeback {
             zram.chargeWbLimit(ghost.limitEpoch(r)); // v1: charged at every successful completion
         }
         zram.stats.bdWrites.incrementAndGet();
-        noteWriteSucceeded(index);
+        noteWriteSucceeded(index); // ghost
         boolean slotLocked = !mutant(Mutant.BATCHED_COMPLETE_WITHOUT_SLOT_LOCK);
         if (slotLocked) {
             table.zramSlotLock(index);
