@@ -54,6 +54,7 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  *   zram_get/set_handle       get/set_slot_handle
  *   zram_get/set_obj_size     get/set_slot_size
  *   zram_free_page            slot_free
+ *   zram_read_from_zspool     read_from_zspool
  *   zram_accessed             mark_slot_accessed
  *   zram_allocated            slot_allocated
  *   init_lock                 dev_lock
@@ -442,12 +443,13 @@ public final class Batched extends Writeback {
     }
 
     /**
-     * zram_writeback_complete(): a bio error refunds the limit (zram_account_writeback_rollback())
-     * and releases the block (the slot stays in memory). Otherwise bd_writes++, slot lock, and if
-     * the slot still has ZRAM_PP_SLOT (not re-tested with NO_PP_RECHECK) it becomes ZRAM_WB on
-     * the request's block (slot_free() first, as in 6.19; zramWritebackConvert() in 7.0), else
-     * the block is released. bi_status reads 0 until the bio has ended (COMPLETION_REINIT
-     * completes requests whose bio is still in flight).
+     * zram_writeback_complete(), within the reaping's step ({@code completeDoneReqs}): a bio
+     * error refunds the limit (zram_account_writeback_rollback()) and releases the block (the
+     * slot stays in memory). Otherwise bd_writes++, slot lock, and if the slot still has
+     * ZRAM_PP_SLOT (not re-tested with NO_PP_RECHECK) it becomes ZRAM_WB on the request's block
+     * (slot_free() first, as in 6.19; zramWritebackConvert() in 7.0), else the block is
+     * released. bi_status reads 0 until the bio has ended (COMPLETION_REINIT completes requests
+     * whose bio is still in flight).
      */
     private int zramWritebackComplete(ZramWbReq r) {
         int index = ZramPpSlot.index(kernel, r.pps);
