@@ -2,6 +2,7 @@ package dev.zwb.writeback;
 
 import dev.zwb.bdev.Bio;
 import dev.zwb.bdev.Block;
+import dev.zwb.writeback.BatchedGhost.ReqState;
 import dev.zwb.kernel.AtomicT;
 import dev.zwb.kernel.Completion;
 import dev.zwb.kernel.Errno;
@@ -18,7 +19,6 @@ import dev.zwb.zram.ZramPpCtl;
 import dev.zwb.zram.ZramPpSlot;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.zwb.zram.Zram.INVALID_BDEV_BLOCK;
 import static dev.zwb.zram.ZramTable.ZRAM_PP_SLOT;
@@ -54,6 +54,7 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  *   zram_get/set_handle       get/set_slot_handle
  *   zram_get/set_obj_size     get/set_slot_size
  *   zram_free_page            slot_free
+ *   zram_read_from_zspool     read_from_zspool
  *   zram_accessed             mark_slot_accessed
  *   zram_allocated            slot_allocated
  *   init_lock                 dev_lock
@@ -89,9 +90,12 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  *                        without that wake-up, finish and free wb_ctl first (WB_CTL_UAF)
  *   req fields           task only, except req.entry, which the endio links into done_reqs
  * </pre>
- * The locals blk_idx and req of zram_writeback_slots() are fields (the spec's process variables),
- * written by the task only; so are the ghosts (a request's state, whether the task is past its
- * drain).
+ * The locals blk_idx, req and ret of zram_writeback_slots() are fields (the spec's process
+ * variables), written by the task only. Everything not in the C (a request's life, block
+ * ownership, limit epochs, the locals the mapping reads, the device step's label) lives in
+ * {@link BatchedGhost}: the C statements below are interleaved only with spec labels
+ * ({@code at(...)}), {@code mutant(...)} checks and one {@code ghost.} call per concern. The v2 – v4
+ * completion (COMPLETION_REINIT) is fenced at the end of the C.
  */
 public final class Batched extends Writeback {
 
@@ -127,9 +131,6 @@ public final class Batched extends Writeback {
         }
     }
 
-    /** The life of a request (a ghost: the spec's req[r].st). */
-    enum ReqState { IDLE, SELECTED, INFLIGHT, DONE, COMPLETING, FREED }
-
     /** struct zram_wb_req: kzalloc()ed one by one by init_wb_ctl(). */
     static final class ZramWbReq extends KObject {
         final Bio bio = new Bio(this);
@@ -137,43 +138,25 @@ public final class Batched extends Writeback {
         volatile long blkIdx;
         volatile Page page;
         volatile ZramPpSlot pps;
-        /** Ghost: where the request is in its life. */
-        volatile ReqState st = ReqState.IDLE;
-        /** Ghost: the request owns blkIdx (from submission until completion hands it on). */
-        volatile boolean ownsBlock;
-        /** Ghost: the limit epoch of this page's check. */
-        long limitEpoch;
-        /** Ghost: the slot of the page its bio carries (set at submission), for the mapping. */
-        volatile int bioSlot;
-        /** Ghost: its place in init_wb_ctl()'s allocation order (the spec's request i + 1). */
-        final int index;
+        /** Not in the C: the request's ghost fields ({@link BatchedGhost}). */
+        final BatchedGhost.Req ghost;
 
         ZramWbReq(Kernel kernel, int i) {
             super(kernel, "zram_wb_req[" + i + "]");
-            this.index = i;
+            this.ghost = new BatchedGhost.Req(i);
         }
     }
 
     private final int wbBatchSize;
     private volatile ZramWbCtl wbCtl;
-    /** Ghost: every request of the current wb_ctl, for the invariant checks. */
-    private final List<ZramWbReq> allReqs = new CopyOnWriteArrayList<>();
-    /** Ghost: the task is past its drain (AllBiosAccounted applies). */
-    private volatile boolean drained;
-    /** Ghost: release_wb_ctl() has freed, or handed to kfree_rcu(), the current wb_ctl. */
-    private volatile boolean ctlReleased;
     /** blk_idx of zram_writeback_slots(). */
     private volatile long blkIdx = INVALID_BDEV_BLOCK;
     /** req of zram_writeback_slots(): selected, not yet submitted. */
     private volatile ZramWbReq req;
-    /** Ghosts for the refinement mapping: the locals pps and ret, where the reaping returns to. */
-    private volatile ZramPpSlot wbPps;
+    /** ret of zram_writeback_slots(). */
     private volatile int ret;
-    private volatile String retPc = "selectIdleReq";
-    /** Ghost: the error the running reaping will return (the C's local err; ret takes it on return). */
-    private volatile int reapErr;
-    /** Ghost: slots one of whose bios ended without error (the spec's wbOkSlots). */
-    private final java.util.Set<Integer> okSlots = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Not in the C: the ghost and harness state; one call per concern, marked {@code ghost.}. */
+    private final BatchedGhost ghost;
 
     /** The batched design with {@code wbBatchSize} requests (writeback_batch_size). */
     public Batched(Zram zram, Variant variant, int wbBatchSize) {
@@ -182,6 +165,7 @@ public final class Batched extends Writeback {
             throw new IllegalArgumentException("writeback_batch_size must be at least 1, not " + wbBatchSize);
         }
         this.wbBatchSize = wbBatchSize;
+        this.ghost = new BatchedGhost(kernel, endioFirst());
         zram.setLimitStoreExclusive(true);
         zram.setRbRecheckWbOnly(on(Defect.RB_RECHECK_WB_ONLY));
         if (on(Defect.RB_RECHECK_WB_ONLY) || on(Defect.WB_DROPS_SIZE_PRIO)) {
@@ -190,21 +174,25 @@ public final class Batched extends Writeback {
         }
     }
 
+    /** The label of an endio's first step, in which the device ends the bio. */
+    private String endioFirst() {
+        if (on(Defect.COMPLETION_REINIT)) {
+            return "endioDec";
+        }
+        return on(Defect.LOST_WAKEUP) ? "endioWakeUp" : "endioLock";
+    }
+
     /** init_wb_ctl() (label {@code initWbCtl}): the ctl, and wb_batch_size requests on idle_reqs. */
     @Override
     protected boolean initWbCtl() {
         at("initWbCtl");
         ZramWbCtl ctl = new ZramWbCtl(kernel);
-        allReqs.clear();
-        okSlots.clear();
-        ctlReleased = false;
-        retPc = "selectIdleReq";
-        drained = false;
+        ghost.newCtl();
         for (int i = 0; i < wbBatchSize; i++) {
             ZramWbReq r = new ZramWbReq(kernel, i);
             r.page = new Page(); // alloc_page(): never fails in the model
             ListHead.listAdd(r.entry, ctl.idleReqs);
-            allReqs.add(r);
+            ghost.allocated(r);
         }
         wbCtl = ctl;
         return true;
@@ -233,7 +221,7 @@ public final class Batched extends Writeback {
             ListHead.listDel(r.entry);
             releaseWbReq(r);
         }
-        ctlReleased = true;
+        ghost.ctlReleased();
         if (on(Defect.WB_CTL_UAF)) {
             ctl.kfree();
         } else {
@@ -242,9 +230,9 @@ public final class Batched extends Writeback {
     }
 
     /** release_wb_req(): __free_page(req-&gt;page), kfree(req). */
-    private static void releaseWbReq(ZramWbReq r) {
+    private void releaseWbReq(ZramWbReq r) {
         r.page = null;
-        r.st = ReqState.FREED;
+        ghost.freed(r);
         r.kfree();
     }
 
@@ -256,13 +244,13 @@ public final class Batched extends Writeback {
         ret = 0;
         blkIdx = INVALID_BDEV_BLOCK;
         req = null;
-        for (;;) {
+        for (;;) { // while ((pps = select_pp_slot(ctl)))
             at("select");
             pps = PostProcessing.selectPpSlot(ctl);
             if (pps == null) {
                 break;
             }
-            wbPps = pps;
+            ghost.ppsSelected(pps);
             at("limitCheck");
             long limitEpoch = wbLimitCheck(false); // no wb_limit_lock since patch 4/6
             if (limitEpoch == WB_LIMIT_EXHAUSTED) {
@@ -279,8 +267,8 @@ public final class Batched extends Writeback {
                 if (req != null) {
                     break;
                 }
-                // The whole batch is in flight: wait for a completion, then reap.
-                retPc = "selectIdleReq";
+                // wait_event(done_wait, !list_empty(&done_reqs)); zram_complete_done_reqs()
+                ghost.reapReturnsTo("selectIdleReq");
                 int err = waitAndReap(wb);
                 if (err != 0) {
                     ret = err; // BIO errors are not fatal; return the most recent one
@@ -312,15 +300,12 @@ public final class Batched extends Writeback {
                 pps.listDelInit(); // from now on the pp-slot is owned by the req
             }
             req.blkIdx = blkIdx;
-            req.ownsBlock = true;
             req.pps = pps;
-            req.bioSlot = pps.peekIndex();
-            req.limitEpoch = limitEpoch;
             req.bio.bioInit(Bio.Op.WRITE);
             req.bio.setBlock(req.blkIdx);
             req.bio.setEndIo(this::zramWritebackEndio);
             req.bio.bioAddPage(req.page);
-            req.bio.setDeviceStep(kernel, endioFirst());
+            ghost.submitting(req, limitEpoch);
             zramSubmitWbRequest(wb, req);
             blkIdx = INVALID_BDEV_BLOCK;
             req = null;
@@ -338,31 +323,26 @@ public final class Batched extends Writeback {
         }
         blkIdx = INVALID_BDEV_BLOCK; // with BLK_IDX_LEAK the bit stays set and nobody owns it
 
-        for (;;) {
-            at("drainWait");
-            if (on(Defect.COMPLETION_REINIT)) {
-                // v4: one err = zram_wb_wait_for_completion() at the end
-                retPc = "releaseCtl";
-                int err = zramWbWaitForCompletion(wb);
+        if (on(Defect.COMPLETION_REINIT)) {
+            drainCompletionReinit(wb); // v2 – v4, below
+        } else {
+            for (;;) { // while (atomic_read(&num_inflight) > 0)
+                at("drainWait");
+                if (wb.numInflight.atomicRead() <= 0) {
+                    break;
+                }
+                ghost.reapReturnsTo("drainWait");
+                int err = waitAndReap(wb);
                 if (err != 0) {
                     ret = err;
                 }
-                break;
-            }
-            if (wb.numInflight.atomicRead() <= 0) {
-                break;
-            }
-            retPc = "drainWait";
-            int err = waitAndReap(wb);
-            if (err != 0) {
-                ret = err;
             }
         }
-        drained = true;
+        ghost.drained();
         return ret;
     }
 
-    /** The loop's {@code next:}: unlock, release the pp-slot; blk_idx and req are kept. */
+    /** The loop's {@code next:} (label {@code next}): unlock, release the pp-slot; blk_idx and req are kept. */
     private void next(int index, ZramPpSlot pps) {
         at("next");
         table.zramSlotUnlock(index);
@@ -376,36 +356,37 @@ public final class Batched extends Writeback {
      */
     private int waitAndReap(ZramWbCtl wb) {
         if (on(Defect.COMPLETION_REINIT)) {
-            return zramWbWaitForCompletion(wb);
+            return zramWbWaitForCompletion(wb); // v2 – v4, below
         }
         wb.doneWait.waitEvent(() -> !ListHead.listEmpty(wb.doneReqs), "waitDone", "waitSleep");
         return zramCompleteDoneReqs(wb);
     }
 
-    /** zram_select_idle_req(). */
-    private static ZramWbReq zramSelectIdleReq(ZramWbCtl wb) {
+    /** zram_select_idle_req() (label {@code selectIdleReq}). */
+    private ZramWbReq zramSelectIdleReq(ZramWbCtl wb) {
         ZramWbReq r = ListHead.listFirstEntryOrNull(wb.idleReqs);
         if (r != null) {
             ListHead.listDel(r.entry);
-            r.st = ReqState.SELECTED;
+            ghost.selected(r);
         }
         return r;
     }
 
     /**
-     * zram_submit_wb_request(): charge the limit (unless LIMIT_AT_COMPLETION), count the request
-     * in flight before submit_bio() (so an endio that runs at once is counted), submit.
+     * zram_submit_wb_request() (label {@code submitWbRequest}): charge the limit
+     * (zram_account_writeback_submit(), unless LIMIT_AT_COMPLETION), count the request in flight
+     * before submit_bio() (so an endio that runs at once is counted), submit.
      */
     private void zramSubmitWbRequest(ZramWbCtl wb, ZramWbReq r) {
         if (!on(Defect.LIMIT_AT_COMPLETION)) {
-            zram.chargeWbLimit(r.limitEpoch); // zram_account_writeback_submit()
+            zram.chargeWbLimit(ghost.limitEpoch(r));
         }
         wb.numInflight.atomicInc();
         if (on(Defect.COMPLETION_REINIT)) {
-            ListHead.listAddTail(r.entry, wb.inflightReqs);
+            ListHead.listAddTail(r.entry, wb.inflightReqs); // v2 – v4
         }
         r.bio.setPrivate(wb);
-        r.st = ReqState.INFLIGHT;
+        ghost.inFlight(r);
         Block.submitBio(zram.bdev, r.bio);
     }
 
@@ -416,9 +397,9 @@ public final class Batched extends Writeback {
      * pp-slot and put it back on idle_reqs.
      */
     private int zramCompleteDoneReqs(ZramWbCtl wb) {
-        int err0 = 0;
-        reapErr = 0;
-        for (;;) {
+        int ret = 0;
+        ghost.reapStarts();
+        for (;;) { // while (atomic_read(&num_inflight) > 0)
             at("completeDoneReqs");
             if (wb.numInflight.atomicRead() <= 0) {
                 break;
@@ -430,7 +411,7 @@ public final class Batched extends Writeback {
             ZramWbReq r = ListHead.listFirstEntryOrNull(wb.doneReqs);
             if (r != null) {
                 ListHead.listDel(r.entry);
-                r.st = ReqState.COMPLETING;
+                ghost.completing(r);
             }
             if (locked) {
                 wb.doneLock.spinUnlockIrqrestore();
@@ -439,16 +420,16 @@ public final class Batched extends Writeback {
                 break;
             }
             int err = zramWritebackComplete(r);
+            ghost.completed(r, err);
             if (err != 0) {
-                err0 = err;
-                reapErr = err;
+                ret = err;
             }
             wb.numInflight.atomicDec();
             releaseReqPps(r);
             ListHead.listAdd(r.entry, wb.idleReqs);
-            r.st = ReqState.IDLE;
+            ghost.idle(r);
         }
-        return err0;
+        return ret;
     }
 
     /** release_pp_slot(req-&gt;pps); req-&gt;pps = NULL (already done early with EARLY_PP_RELEASE). */
@@ -462,24 +443,25 @@ public final class Batched extends Writeback {
     }
 
     /**
-     * zram_writeback_complete(): a bio error refunds the limit and releases the block (the slot
-     * stays in memory). Otherwise bd_writes++, slot lock, and if the slot still has ZRAM_PP_SLOT
-     * (not re-tested with NO_PP_RECHECK) it becomes ZRAM_WB on the request's block
-     * (zram_free_page() first, as in 6.19), else the block is released. bi_status reads 0 until
-     * the bio has ended (COMPLETION_REINIT completes requests whose bio is still in flight).
+     * zram_writeback_complete(), within the reaping's step ({@code completeDoneReqs}): a bio
+     * error refunds the limit (zram_account_writeback_rollback()) and releases the block (the
+     * slot stays in memory). Otherwise bd_writes++, slot lock, and if the slot still has
+     * ZRAM_PP_SLOT (not re-tested with NO_PP_RECHECK) it becomes ZRAM_WB on the request's block
+     * (slot_free() first, as in 6.19; zramWritebackConvert() in 7.0), else the block is
+     * released. bi_status reads 0 until the bio has ended (COMPLETION_REINIT completes requests
+     * whose bio is still in flight).
      */
     private int zramWritebackComplete(ZramWbReq r) {
         int index = ZramPpSlot.index(kernel, r.pps);
         int err = r.bio.status();
         if (err != 0) {
             if (!on(Defect.LIMIT_AT_COMPLETION) && !mutant(Mutant.BATCHED_REFUND_DROPPED)) {
-                zram.refundWbLimit(r.limitEpoch); // zram_account_writeback_rollback()
+                zram.refundWbLimit(ghost.limitEpoch(r));
                 if (mutant(Mutant.BATCHED_REFUND_DOUBLED)) {
-                    zram.refundWbLimit(r.limitEpoch);
+                    zram.refundWbLimit(ghost.limitEpoch(r));
                 }
             }
             zram.zramReleaseBdevBlock(r.blkIdx);
-            r.ownsBlock = false;
             return err;
         }
         if (on(Defect.EARLY_PP_RELEASE)) {
@@ -488,10 +470,10 @@ public final class Batched extends Writeback {
             r.pps = null;
         }
         if (on(Defect.LIMIT_AT_COMPLETION)) {
-            zram.chargeWbLimit(r.limitEpoch); // v1: charged at every successful completion
+            zram.chargeWbLimit(ghost.limitEpoch(r)); // v1: charged at every successful completion
         }
         zram.stats.bdWrites.incrementAndGet();
-        noteWriteSucceeded(index);
+        noteWriteSucceeded(index); // ghost
         boolean slotLocked = !mutant(Mutant.BATCHED_COMPLETE_WITHOUT_SLOT_LOCK);
         if (slotLocked) {
             table.zramSlotLock(index);
@@ -499,16 +481,13 @@ public final class Batched extends Writeback {
         if (!on(Defect.NO_PP_RECHECK) && !table.zramTestFlag(index, ZRAM_PP_SLOT)) {
             // slot_free(), or slot_free() and a new write, happened meanwhile
             zram.zramReleaseBdevBlock(r.blkIdx);
-            r.ownsBlock = false;
         } else if (slotFreeAtCompletion()) {
             zram.zramFreePage(index);
             table.zramSetFlag(index, ZRAM_WB);
             table.zramSetHandle(index, r.blkIdx);
-            r.ownsBlock = false;
             zram.stats.pagesStored.incrementAndGet();
         } else {
             zram.zramWritebackConvert(index, r.blkIdx);
-            r.ownsBlock = false;
         }
         if (slotLocked) {
             table.zramSlotUnlock(index);
@@ -535,14 +514,6 @@ public final class Batched extends Writeback {
         return !v619();
     }
 
-    /** The label of an endio's first step, in which the device ends the bio. */
-    private String endioFirst() {
-        if (on(Defect.COMPLETION_REINIT)) {
-            return "endioDec";
-        }
-        return on(Defect.LOST_WAKEUP) ? "endioWakeUp" : "endioLock";
-    }
-
     /**
      * zram_writeback_endio() (IRQ context), after the device step that ended the bio. Merged:
      * rcu_read_lock() (since bf62f69574b1), under done_lock put the request on done_reqs
@@ -554,16 +525,10 @@ public final class Batched extends Writeback {
     private void zramWritebackEndio(Bio bio) {
         ZramWbReq r = (ZramWbReq) bio.owner(); // container_of(bio, struct zram_wb_req, bio)
         ZramWbCtl wb = (ZramWbCtl) bio.privateData();
-        if (bio.status() == 0) {
-            okSlots.add(r.bioSlot); // ghost: the slot whose page this bio carried
-        }
+        ghost.bioEnded(r);
         rcuReadLock();
         if (on(Defect.COMPLETION_REINIT)) {
-            // v2 – v4: if (atomic_dec_return(&num_inflight) == 0) complete(&done)
-            if (wb.numInflight.atomicDecReturn() == 0) {
-                at("endioComplete");
-                wb.done.complete();
-            }
+            endioCompletionReinit(wb); // v2 – v4, below
         } else if (on(Defect.LOST_WAKEUP)) {
             wb.doneWait.wakeUp();
             at("endioLock");
@@ -583,22 +548,52 @@ public final class Batched extends Writeback {
             wb.doneLock.spinLockIrqsave();
         }
         ListHead.listAdd(r.entry, wb.doneReqs);
-        r.st = ReqState.DONE;
+        ghost.done(r);
         if (locked) {
             wb.doneLock.spinUnlockIrqrestore();
         }
     }
 
+    /** rcu_read_lock() of the endio (none with WB_CTL_UAF). */
     private void rcuReadLock() {
         if (!on(Defect.WB_CTL_UAF)) {
             kernel.rcu.rcuReadLock();
         }
     }
 
+    /** rcu_read_unlock() of the endio (label {@code endioRcuUnlock}; none with WB_CTL_UAF). */
     private void rcuReadUnlock() {
         if (!on(Defect.WB_CTL_UAF)) {
             at("endioRcuUnlock");
             kernel.rcu.rcuReadUnlock();
+        }
+    }
+
+    // ==== v2 – v4 completion (COMPLETION_REINIT) ==============================================
+    // The reaping the batched series had before its v5: the endio decrements num_inflight and
+    // the last one complete()s wb_ctl->done; the task waits on that completion, reinit_completion()s
+    // it and treats every request on inflight_reqs as finished. The merged code above calls into
+    // this section at four points, each marked "v2 – v4": the wait in the select loop
+    // (waitAndReap), the drain, zram_submit_wb_request()'s list_add_tail() and the endio.
+
+    /** v4's drain (label {@code drainWait}): one err = zram_wb_wait_for_completion() at the end. */
+    private void drainCompletionReinit(ZramWbCtl wb) {
+        at("drainWait");
+        ghost.reapReturnsTo("releaseCtl");
+        int err = zramWbWaitForCompletion(wb);
+        if (err != 0) {
+            ret = err;
+        }
+    }
+
+    /**
+     * v2 – v4's endio: {@code if (atomic_dec_return(&num_inflight) == 0) complete(&done)}
+     * (labels {@code endioDec}, the device step, then {@code endioComplete}).
+     */
+    private void endioCompletionReinit(ZramWbCtl wb) {
+        if (wb.numInflight.atomicDecReturn() == 0) {
+            at("endioComplete");
+            wb.done.complete();
         }
     }
 
@@ -611,14 +606,14 @@ public final class Batched extends Writeback {
      * while new bios are in flight.
      */
     private int zramWbWaitForCompletion(ZramWbCtl wb) {
-        reapErr = 0;
+        ghost.reapStarts();
         at("waitDone");
         if (wb.numInflight.atomicRead() != 0) {
             wb.done.waitForCompletionIo();
         }
         at("reinitCompletion");
         wb.done.reinitCompletion();
-        int err0 = 0;
+        int ret = 0;
         for (;;) {
             at("completeDoneReqs");
             ZramWbReq r = ListHead.listFirstEntryOrNull(wb.inflightReqs);
@@ -626,17 +621,17 @@ public final class Batched extends Writeback {
                 break;
             }
             ListHead.listDel(r.entry);
-            r.st = ReqState.COMPLETING;
+            ghost.completing(r);
             int err = zramWritebackComplete(r);
+            ghost.completed(r, err);
             if (err != 0) {
-                err0 = err;
-                reapErr = err;
+                ret = err;
             }
             releaseReqPps(r);
             ListHead.listAdd(r.entry, wb.idleReqs);
-            r.st = ReqState.IDLE;
+            ghost.idle(r);
         }
-        return err0;
+        return ret;
     }
 
     // ---- what the refinement mapping reads (ghost views, no memory touched) -----------------
@@ -647,8 +642,8 @@ public final class Batched extends Writeback {
 
     /** The requests of the current wb_ctl, in allocation order (empty before init_wb_ctl()). */
     public List<RequestView> requests() {
-        return allReqs.stream().map(r -> new RequestView(r.index, r.st.name().toLowerCase(), r.blkIdx, r.pps,
-                r.page, r.bio, r.bioSlot)).toList();
+        return ghost.allReqs.stream().map(r -> new RequestView(r.ghost.index, r.ghost.st.name().toLowerCase(),
+                r.blkIdx, r.pps, r.page, r.bio, r.ghost.bioSlot)).toList();
     }
 
     /** The indexes of the requests on idle_reqs, done_reqs, inflight_reqs (head first); empty without a ctl. */
@@ -666,7 +661,7 @@ public final class Batched extends Writeback {
 
     private List<Integer> indexes(java.util.function.Function<ZramWbCtl, ListHead<ZramWbReq>> list) {
         ZramWbCtl wb = wbCtl;
-        return wb == null ? List.of() : list.apply(wb).peekEntries().stream().map(r -> r.index).toList();
+        return wb == null ? List.of() : list.apply(wb).peekEntries().stream().map(r -> r.ghost.index).toList();
     }
 
     /** wb_ctl-&gt;num_inflight and the COMPLETION_REINIT completion's count (0 without a ctl). */
@@ -683,12 +678,12 @@ public final class Batched extends Writeback {
     /** wb_ctl's life: none, live, rcuPending (handed to kfree_rcu), freed. */
     public String ctlState() {
         ZramWbCtl wb = wbCtl;
-        return wb == null ? "none" : wb.freed() ? "freed" : ctlReleased ? "rcuPending" : "live";
+        return wb == null ? "none" : wb.freed() ? "freed" : ghost.isCtlReleased() ? "rcuPending" : "live";
     }
 
     /** pps, blk_idx, req (index, or -1 for NULL), ret of zram_writeback_slots(). */
     public ZramPpSlot wbPps() {
-        return wbPps;
+        return ghost.wbPps();
     }
 
     public long carriedBlock() {
@@ -697,7 +692,7 @@ public final class Batched extends Writeback {
 
     public int reqIndex() {
         ZramWbReq r = req;
-        return r == null ? -1 : r.index;
+        return r == null ? -1 : r.ghost.index;
     }
 
     public int ret() {
@@ -706,24 +701,24 @@ public final class Batched extends Writeback {
 
     /** The error the running reaping will hand to ret (0: none so far). */
     public int reapErr() {
-        return reapErr;
+        return ghost.reapErr();
     }
 
     /** Where zram_complete_done_reqs() returns to (the spec's wbRetPc). */
     public String retPc() {
-        return retPc;
+        return ghost.retPc();
     }
 
     /** Slots one of whose bios ended without error. */
     public java.util.Set<Integer> okSlots() {
-        return java.util.Set.copyOf(okSlots);
+        return ghost.okSlots();
     }
 
     /** The index of the request whose bio is {@code bio}, or -1. */
     public int requestOf(Bio bio) {
-        for (ZramWbReq r : allReqs) {
+        for (ZramWbReq r : ghost.allReqs) {
             if (r.bio == bio) {
-                return r.index;
+                return r.ghost.index;
             }
         }
         return -1;
@@ -737,8 +732,8 @@ public final class Batched extends Writeback {
         if (carried != INVALID_BDEV_BLOCK) {
             sink.owner(carried, "blk_idx of zram_writeback_slots");
         }
-        for (ZramWbReq r : allReqs) {
-            if (r.ownsBlock) {
+        for (ZramWbReq r : ghost.allReqs) {
+            if (r.ghost.ownsBlock) {
                 sink.owner(r.blkIdx, r.name());
             }
         }
@@ -746,12 +741,12 @@ public final class Batched extends Writeback {
 
     @Override
     protected void forEachDesignLeak(Leaks sink) {
-        if (wbCtl != null && !ctlReleased) {
+        if (wbCtl != null && !ghost.isCtlReleased()) {
             sink.leak("zram_wb_ctl");
         }
-        for (ZramWbReq r : allReqs) {
+        for (ZramWbReq r : ghost.allReqs) {
             if (!r.freed()) {
-                sink.leak(r.name() + " (" + r.st + ")");
+                sink.leak(r.name() + " (" + r.ghost.st + ")");
             }
             if (r.page != null) {
                 sink.leak("the page of " + r.name());
@@ -761,7 +756,7 @@ public final class Batched extends Writeback {
 
     @Override
     public void forEachPpsHolder(PpsHolders sink) {
-        for (ZramWbReq r : allReqs) {
+        for (ZramWbReq r : ghost.allReqs) {
             ZramPpSlot pps = r.pps;
             if (pps != null && !r.freed()) {
                 sink.holder(r.name(), pps);
@@ -779,8 +774,8 @@ public final class Batched extends Writeback {
         if (budget != null) {
             sink.report("WbLimitAccounted", budget);
         }
-        for (ZramWbReq r : allReqs) {
-            ReqState st = r.st;
+        for (ZramWbReq r : ghost.allReqs) {
+            ReqState st = r.ghost.st;
             if ((st == ReqState.IDLE || st == ReqState.SELECTED || st == ReqState.FREED)
                     && r.bio.inFlight()) {
                 sink.report("NoInflightReqReuse", r.name() + " is " + st + " with its bio in flight");
@@ -790,7 +785,7 @@ public final class Batched extends Writeback {
             }
         }
         ZramWbCtl wb = wbCtl;
-        if (!drained || wb == null) {
+        if (!ghost.isDrained() || wb == null) {
             return;
         }
         int inflight = wb.numInflight.atomicRead();
@@ -800,7 +795,7 @@ public final class Batched extends Writeback {
         if (!ListHead.listEmpty(wb.doneReqs)) {
             sink.report("AllBiosAccounted", "done_reqs is not empty after the drain");
         }
-        for (ZramWbReq r : allReqs) {
+        for (ZramWbReq r : ghost.allReqs) {
             if (r.bio.inFlight()) {
                 sink.report("AllBiosAccounted", r.name() + "'s bio is in flight after the drain");
             }

@@ -50,7 +50,11 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  *
  * <p>Implementation notes. The request pool, the held request {@code req} and the completion
  * counters are C locals of zram_writeback_slots(), kept in fields for the invariant checks and
- * written only by the writeback task. A request's fields are written by the task; its
+ * written only by the writeback task. Everything not in the patch (block ownership, limit
+ * epochs, the loop counters the mapping reads, the device step's label) lives in
+ * {@link MultiPageGhost}: the C statements are interleaved only with spec labels
+ * ({@code at(...)}), {@code mutant(...)} checks, the endio's memory accesses
+ * ({@code r.mem.touch(...)}, for KASAN) and one {@code ghost.} call per concern. A request's fields are written by the task; its
  * {@code flags} word is shared with the endio (atomic bit ops, see {@link Bitops}); its
  * {@code pps}, {@code blkIdx} and {@code bio} status reach the task through the completion (or,
  * as posted, through the ALLOCATED bit). Every access the endio makes touches the pool's memory
@@ -87,12 +91,10 @@ public final class MultiPage extends Writeback {
         volatile long blkIdx;
         volatile Page page;
         volatile ZramPpSlot pps;
-        /** Ghost: the request owns blkIdx (reserved, not yet handed to a slot or freed). */
-        volatile boolean ownsBlock;
-        /** Ghost: the limit epoch of this page's check. */
-        long limitEpoch;
         /** The fix's limit-store generation at this page's check (see Zram#wbLimitGen). */
         long limitGen;
+        /** Not in the C: the request's ghost fields ({@link MultiPageGhost}). */
+        final MultiPageGhost.Req ghost = new MultiPageGhost.Req();
 
         ZramWbRequest(KObject mem, int i) {
             this.mem = mem;
@@ -113,11 +115,11 @@ public final class MultiPage extends Writeback {
     /** The fix of REQ_POOL_UAF: bios submitted, and completions the task has taken. */
     private volatile long submitted;
     private volatile long waited;
-    /** Ghosts for the refinement mapping: C locals of zram_writeback_slots(). */
+    /** C locals of zram_writeback_slots() the refinement mapping reads. */
     private volatile Completion done;
     private volatile int ret;
-    private volatile int nrI;
-    private volatile int drainI;
+    /** Not in the C: the ghost and harness state; one call per concern, marked {@code ghost.}. */
+    private final MultiPageGhost ghost;
 
     /** The multipage design with a pool of {@code poolSize} requests (32 in the patch). */
     public MultiPage(Zram zram, Variant variant, int poolSize) {
@@ -126,6 +128,7 @@ public final class MultiPage extends Writeback {
             throw new IllegalArgumentException("the request pool must hold at least 1 request, not " + poolSize);
         }
         this.poolSize = poolSize;
+        this.ghost = new MultiPageGhost(kernel);
     }
 
     /** Makes the pool's kzalloc fail, so the two on-stack req_prealloc are used. */
@@ -205,7 +208,7 @@ public final class MultiPage extends Writeback {
                 ret = -Errno.EIO;
                 break;
             }
-            req.limitEpoch = epoch;
+            ghost.checked(req, epoch);
             req.limitGen = lastCheckGen; // the fix's generation, read in the check
 
             at("allocBlock");
@@ -215,7 +218,7 @@ public final class MultiPage extends Writeback {
                     ret = -Errno.ENOSPC;
                     break;
                 }
-                req.ownsBlock = true;
+                ghost.ownsBlock(req);
             }
 
             at("readSlot");
@@ -234,10 +237,10 @@ public final class MultiPage extends Writeback {
             req.bio.setEndIo(this::zramWritebackEndio);
             req.bio.setPrivate(req);
             req.bio.bioAddPage(req.page);
-            req.bio.setDeviceStep(kernel, "bioEndio");
+            ghost.submitting(req);
             req.pps.listDelInit(); // the request now owns the pp-slot
             if (!on(Defect.LIMIT_AT_COMPLETION)) {
-                chargeLimit(req.limitEpoch); // the fix: charge before submission
+                chargeLimit(ghost.limitEpoch(req)); // the fix: charge before submission
             }
             Block.submitBio(zram.bdev, req.bio); // into the plug
             submitted++;
@@ -262,7 +265,7 @@ public final class MultiPage extends Writeback {
             }
         }
         at("finishPlug");
-        drainI = 0;
+        ghost.drainStarts();
         BlkPlug.blkFinishPlug(plug);
         if (req != null) {
             Bitops.clearBit(ZRAM_WB_REQUEST_ALLOCATED, req.flags);
@@ -300,12 +303,10 @@ public final class MultiPage extends Writeback {
             at("drainRelease");
             if (r.blkIdx != 0 && !mutant(Mutant.MULTIPAGE_DRAIN_KEEPS_BLOCK)) {
                 zram.freeBlockBdev(r.blkIdx);
-                r.ownsBlock = false;
+                ghost.blockHandedOn(r);
             }
             r.page = null; // __free_page()
-            if (drainI + 1 < reqPool.length) {
-                drainI++;
-            }
+            ghost.drainNext(reqPool.length);
         }
     }
 
@@ -330,7 +331,7 @@ public final class MultiPage extends Writeback {
     private ZramWbRequest zramWritebackNextRequest(String label) {
         int cnt = reqPool.length;
         for (int i = cntOff; i < cnt + cntOff; i++) {
-            nrI = i - cntOff;
+            ghost.nextRequestAt(i - cntOff);
             at(label);
             ZramWbRequest r = reqPool[i % cnt];
             if (r.page == null) {
@@ -338,11 +339,11 @@ public final class MultiPage extends Writeback {
             }
             if (!Bitops.testAndSetBit(ZRAM_WB_REQUEST_ALLOCATED, r.flags)) {
                 cntOff = (i + 1) % cnt;
-                nrI = 0;
+                ghost.nextRequestAt(0);
                 return r;
             }
         }
-        nrI = 0;
+        ghost.nextRequestAt(0);
         return null;
     }
 
@@ -364,25 +365,25 @@ public final class MultiPage extends Writeback {
             if (!on(Defect.LIMIT_AT_COMPLETION) && !mutant(Mutant.MULTIPAGE_REFUND_DROPPED)) {
                 refundLimit(r);
             }
-            r.limitEpoch = 0; // ghost: dead until the next check
+            ghost.limitSettled(r);
             return err;
         }
         int index = ZramPpSlot.index(kernel, r.pps);
         zram.stats.bdWrites.incrementAndGet();
-        noteWriteSucceeded(index);
+        noteWriteSucceeded(index); // ghost
         table.zramSlotLock(index);
         if (on(Defect.NO_PP_RECHECK) || table.zramTestFlag(index, ZRAM_PP_SLOT)) {
             zram.zramFreePage(index);
             table.zramSetFlag(index, ZRAM_WB);
             table.zramSetHandle(index, r.blkIdx);
             r.blkIdx = 0;
-            r.ownsBlock = false;
+            ghost.blockHandedOn(r);
             zram.stats.pagesStored.incrementAndGet();
             if (on(Defect.LIMIT_AT_COMPLETION)) {
-                chargeLimit(r.limitEpoch);
+                chargeLimit(ghost.limitEpoch(r));
             }
         }
-        r.limitEpoch = 0; // ghost: dead until the next check
+        ghost.limitSettled(r);
         unlockAndRelease(nextLabel, index, r);
         return 0;
     }
@@ -397,7 +398,7 @@ public final class MultiPage extends Writeback {
     private void refundLimit(ZramWbRequest r) {
         zram.wbLimitLock.spinLock();
         if (r.limitGen == zram.wbLimitGen() || mutant(Mutant.MULTIPAGE_REFUND_IGNORES_LIMIT_GEN)) {
-            zram.refundWbLimit(r.limitEpoch);
+            zram.refundWbLimit(ghost.limitEpoch(r));
         }
         zram.wbLimitLock.spinUnlock();
     }
@@ -439,7 +440,7 @@ public final class MultiPage extends Writeback {
         for (ZramWbRequest r : pool) {
             out.add(new RequestView(Bitops.testBit(ZRAM_WB_REQUEST_ALLOCATED, r.flags),
                     Bitops.testBit(ZRAM_WB_REQUEST_COMPLETED, r.flags), r.blkIdx, r.page != null, r.pps,
-                    r.page, r.bio, r.limitEpoch));
+                    r.page, r.bio, r.ghost.limitEpoch));
         }
         return out;
     }
@@ -475,11 +476,11 @@ public final class MultiPage extends Writeback {
     }
 
     public int nrI() {
-        return nrI;
+        return ghost.nrI();
     }
 
     public int drainI() {
-        return drainI;
+        return ghost.drainI();
     }
 
     /** Bios submitted less completions taken (the spec's owed). */
@@ -507,7 +508,7 @@ public final class MultiPage extends Writeback {
     @Override
     public void forEachBlockOwner(BlockOwners sink) {
         for (ZramWbRequest r : livePool()) {
-            if (r.ownsBlock) {
+            if (r.ghost.ownsBlock) {
                 sink.owner(r.blkIdx, r.name);
             }
         }

@@ -33,9 +33,11 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  * READ_BLKIDX_UNLOCKED and NO_READ_RECHECK (the read path, in {@link Zram}). As released:
  * READ_BLKIDX_UNLOCKED.
  *
- * <p>Implementation notes. {@code blkIdx} is the C local blk_idx (0: none; bit 0 is never
- * allocated), kept in a field so that the BlockOwnership check sees the carried block. Only the
- * writeback task writes it.
+ * <p>Implementation notes. The C locals blk_idx (0: none; bit 0 is never allocated), page, bio,
+ * ret and the completion are fields, so that the BlockOwnership check sees the carried block and
+ * the refinement mapping the rest; only the writeback task writes them. Two ghosts beside them
+ * (the last pp-slot selected, the epoch of the last passed limit check) are each set by one line
+ * marked {@code // ghost}.
  */
 public final class SinglePage extends Writeback {
 
@@ -44,15 +46,28 @@ public final class SinglePage extends Writeback {
             "allocBlock", "readSlot", "submitBio", "bioWait", "releaseOnError", "relock", "next",
             "freeCarried", "releaseCtl", "done", "bioEndio");
 
-    /** blk_idx of zram_writeback_slots(): the reserved block, carried across skipped slots. */
+    /*
+     * The locals of zram_writeback_slots() that the checks and the refinement mapping read are
+     * fields (the spec's process variables), written by the writeback task only.
+     */
+    /** blk_idx: the reserved block, carried across skipped slots (0: none). */
     private volatile long blkIdx;
+    /** page: alloc_page()d at the start; null before the first writeback. */
+    private volatile Page page;
+    /** The on-stack bio. */
+    private volatile Bio bio;
+    /** ret. */
+    private volatile int ret;
+    /** The on-stack completion of the last submit_bio_wait(); null before the first. */
+    private volatile Completion done;
+    /** Ghost: the limit epoch of the last passed check (the spec's wbCheckEpoch). */
+    private volatile long limitEpoch;
+    /** Ghost: the last pp-slot select_pp_slot() returned (the spec's wbPps). */
+    private volatile ZramPpSlot wbPps;
 
     /** The locals the refinement mapping reads (spec wbPps, wbPage, wbRet, wbCheckEpoch, bio). */
     public record Locals(ZramPpSlot pps, Page page, int ret, long checkEpoch, Bio bio, Completion done) {
     }
-
-    /** Ghost copy of the locals of the running (or last) zram_writeback_slots(); null before. */
-    private volatile Locals locals;
 
     public SinglePage(Zram zram, Variant variant) {
         super(zram, variant, Design.SINGLE);
@@ -62,36 +77,34 @@ public final class SinglePage extends Writeback {
     @Override
     protected int zramWritebackSlots(ZramPpCtl ctl) {
         KObject frame = new KObject(kernel, "zram_writeback_slots stack frame (single)");
-        Page page = new Page(); // alloc_page(GFP_KERNEL): never fails in the model
-        Bio bio = new Bio(frame); // the on-stack bio
-        ZramPpSlot pps = null;
-        int ret = 0;
-        long limitEpoch = 0;
+        ZramPpSlot pps;
+        wbPps = null; // ghost
+        done = null;
+        limitEpoch = 0; // ghost
+        ret = 0;
         blkIdx = 0;
-        locals = new Locals(null, page, 0, 0, bio, null);
-        for (;;) {
+        page = new Page(); // alloc_page(GFP_KERNEL): never fails in the model
+        bio = new Bio(frame); // the on-stack bio
+        for (;;) { // while ((pps = select_pp_slot(ctl)))
             at("select");
             pps = PostProcessing.selectPpSlot(ctl);
-            locals = new Locals(pps == null ? locals.pps() : pps, page, ret, limitEpoch, bio, locals.done());
             if (pps == null) {
                 break;
             }
+            wbPps = pps; // ghost
             at("limitCheck");
             long epoch = wbLimitCheck(true);
             if (epoch == WB_LIMIT_EXHAUSTED) {
                 ret = -Errno.EIO;
-                locals = new Locals(pps, page, ret, limitEpoch, bio, locals.done());
                 break;
             }
-            limitEpoch = epoch;
-            locals = new Locals(pps, page, ret, limitEpoch, bio, locals.done());
+            limitEpoch = epoch; // ghost
 
             at("allocBlock");
             if (blkIdx == 0) {
                 blkIdx = zram.allocBlockBdev();
                 if (blkIdx == 0) {
                     ret = -Errno.ENOSPC;
-                    locals = new Locals(pps, page, ret, limitEpoch, bio, locals.done());
                     break;
                 }
             }
@@ -111,7 +124,7 @@ public final class SinglePage extends Writeback {
             bio.bioInit(Bio.Op.WRITE); // REQ_OP_WRITE | REQ_SYNC
             bio.setBlock(blkIdx);
             bio.bioAddPage(page);
-            bio.setDeviceStep(kernel, "bioEndio");
+            bio.setDeviceStep(kernel, "bioEndio"); // harness: the device step that ends it
             int err = submitBioWait(bio, frame);
             if (err != 0) {
                 // BIO errors are not fatal: release this slot, keep the block for the next one,
@@ -119,10 +132,9 @@ public final class SinglePage extends Writeback {
                 at("releaseOnError");
                 PostProcessing.releasePpSlot(zram, pps);
                 ret = err;
-                locals = new Locals(pps, page, ret, limitEpoch, bio, locals.done());
                 continue;
             }
-            noteWriteSucceeded(index);
+            noteWriteSucceeded(index); // ghost
 
             at("relock");
             zram.stats.bdWrites.incrementAndGet();
@@ -155,7 +167,7 @@ public final class SinglePage extends Writeback {
         return ret;
     }
 
-    /** The {@code next:} label of zram_writeback_slots(): unlock, release the pp-slot. */
+    /** The {@code next:} label of zram_writeback_slots() (label {@code next}): unlock, release the pp-slot. */
     private void next(int index, ZramPpSlot pps) {
         at("next");
         table.zramSlotUnlock(index);
@@ -170,8 +182,7 @@ public final class SinglePage extends Writeback {
      */
     private int submitBioWait(Bio bio, KObject frame) {
         Completion done = new Completion(frame);
-        Locals l = locals;
-        locals = new Locals(l.pps(), l.page(), l.ret(), l.checkEpoch(), bio, done);
+        this.done = done;
         bio.setPrivate(done);
         bio.setEndIo(this::submitBioWaitEndio);
         Block.submitBio(zram.bdev, bio);
@@ -195,7 +206,8 @@ public final class SinglePage extends Writeback {
 
     /** Ghost: the locals of the running (or last) zram_writeback_slots(), or null (for the mapping). */
     public Locals locals() {
-        return locals;
+        Bio b = bio;
+        return b == null ? null : new Locals(wbPps, page, ret, limitEpoch, b, done);
     }
 
     @Override

@@ -38,8 +38,9 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  *     reads as junk.</li>
  * <li>One page per bio; reads from the backing device wait for their bio (the sync path of
  *     read_from_bdev()); the async chained path reads the same block at device time.</li>
- * <li>No partial I/O (PAGE_SIZE 4096), no recompression, no compressed writeback, no
- *     multi-stream; ac_time is not kept (idle marking marks every eligible slot).</li>
+ * <li>No partial I/O (PAGE_SIZE 4096), no recompression, no multi-stream; ac_time is not kept
+ *     (idle marking marks every eligible slot). Compressed writeback (7.0+) keeps the raw object
+ *     and its comp tag only (see decompressBdevPage()).</li>
  * </ul>
  *
  * <p>Implementation notes (locks):
@@ -357,24 +358,63 @@ public final class Zram {
 
     // ---- read ----------------------------------------------------------------------------------
 
-    /** One zram_bio_read() in progress: its slot, its page, and its ghost start token. */
-    private static final class ReadOp {
+    /**
+     * Not in the C: one zram_bio_read()'s ghost, for the Reads check and the refinement mapping
+     * (the spec has one reader). The read path calls one of its methods per concern, at the
+     * statement it describes.
+     */
+    private final class ReadGhost {
         final int index;
-        final Page page = new Page();
+        final Page page;
+        /** The ghost change sequence at its first step under the slot lock (-1: not yet). */
         volatile long token = -1;
-        /** Ghost for the mapping: the block index the read uses (spec rdBlk). */
+        /** The block index the read uses (spec rdBlk). */
         volatile long blkIdx;
-        /** Ghost for the mapping: the page has been filled (spec rdVal is set). */
+        /** The page has been filled (spec rdVal is set). */
         volatile boolean filled;
-        /** Ghost for the mapping: the read failed (its bio ended with an error). */
+        /** The read failed (its bio ended with an error). */
         volatile boolean failed;
-        /** Ghost for the mapping: decompress_bdev_page() failed the read with -EIO (spec ReadEio). */
+        /** decompress_bdev_page() failed the read with -EIO (spec ReadEio). */
         volatile boolean eio;
-        /** Ghost for the mapping: the change sequence when the read returned (Long.MAX_VALUE: running). */
+        /** The change sequence when the read returned (Long.MAX_VALUE: running). */
         volatile long endSeq = Long.MAX_VALUE;
 
-        ReadOp(int index) {
+        ReadGhost(int index, Page page) {
             this.index = index;
+            this.page = page;
+        }
+
+        /** The read holds the slot lock: the first time, it starts here. */
+        void slotLocked() {
+            if (token < 0) {
+                token = ghost.readBegin();
+            }
+        }
+
+        void pageFilled() {
+            filled = true;
+        }
+
+        void usesBlock(long blk) {
+            blkIdx = blk;
+        }
+
+        void decompressed(int ret) {
+            eio = ret == -Errno.EIO;
+        }
+
+        void failed() {
+            failed = true;
+            endSeq = ghost.now();
+        }
+
+        /** The read returns its page: judge it against what the slot held meanwhile. */
+        void got() {
+            ghost.readEnd(index, token, page.data());
+        }
+
+        void ended() {
+            endSeq = ghost.now();
         }
     }
 
@@ -384,25 +424,25 @@ public final class Zram {
      * (failed_reads is counted; a failed read returns no data, so it cannot break Reads).
      */
     public Content zramBioRead(int index) {
-        ReadOp op = new ReadOp(index);
-        lastRead = op;
-        if (zramReadPage(op) < 0) {
+        Page page = new Page();
+        ReadGhost read = new ReadGhost(index, page);
+        lastRead = read;
+        if (zramReadPage(page, index, read) < 0) {
             stats.failedReads.incrementAndGet();
-            op.failed = true;
-            op.endSeq = ghost.now();
+            read.failed();
             return null;
         }
-        ghost.readEnd(index, op.token, op.page.data());
+        read.got();
         kernel.at("readAccessed");
         table.zramSlotLock(index);
         zramAccessed(index);
-        op.endSeq = ghost.now();
+        read.ended();
         table.zramSlotUnlock(index);
-        return op.page.data();
+        return page.data();
     }
 
     /** Ghost: the latest zram_bio_read(), for the refinement mapping; null before any. */
-    private volatile ReadOp lastRead;
+    private volatile ReadGhost lastRead;
 
     /**
      * What the refinement mapping sees of the latest read (the spec has one reader): the block
@@ -415,7 +455,7 @@ public final class Zram {
 
     /** The latest read's {@link ReaderView}, or null before any read started. */
     public ReaderView readerView() {
-        ReadOp op = lastRead;
+        ReadGhost op = lastRead;
         if (op == null) {
             return null;
         }
@@ -434,18 +474,16 @@ public final class Zram {
      * <li>LOCKED_HANDLE_RECHECK: as LOCKED_HANDLE, then re-lock ({@code readRecheck}) and keep the
      *     data only if the slot is still ZRAM_WB on the same block; else start again.</li>
      * </ul>
+     * With compressed writeback the page read is decompressed ({@code readDecompress}).
      */
-    private int zramReadPage(ReadOp op) {
-        int index = op.index;
+    private int zramReadPage(Page page, int index, ReadGhost read) {
         for (;;) {
             kernel.at("readLock");
             table.zramSlotLock(index);
-            if (op.token < 0) {
-                op.token = ghost.readBegin();
-            }
+            read.slotLocked();
             if (!table.zramTestFlag(index, ZRAM_WB)) {
-                int ret = zramReadFromZspool(op.page, index);
-                op.filled = true;
+                int ret = zramReadFromZspool(page, index);
+                read.pageFilled();
                 table.zramSlotUnlock(index);
                 return ret;
             }
@@ -461,18 +499,18 @@ public final class Zram {
                 blkIdx = table.zramGetHandleLocked(index);
                 table.zramSlotUnlock(index);
             }
-            op.blkIdx = blkIdx;
+            read.usesBlock(blkIdx);
             kernel.at("readBio");
-            int ret = readFromBdev(op.page, blkIdx);
-            op.filled = true;
+            int ret = readFromBdev(page, blkIdx);
+            read.pageFilled();
             if (ret == 0 && compressedWb) {
                 // zram_async_read_endio() -> zram_deferred_decompress(), or the sync path
                 kernel.at("readDecompress");
-                ret = decompressBdevPage(op.page, index, blkIdx);
+                ret = decompressBdevPage(page, index, blkIdx);
                 if (ret == -Errno.EAGAIN) {
                     continue;
                 }
-                op.eio = ret == -Errno.EIO;
+                read.decompressed(ret);
                 return ret;
             }
             if (ret < 0 || readPath != ReadPath.LOCKED_HANDLE_RECHECK) {
