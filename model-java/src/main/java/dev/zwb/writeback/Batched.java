@@ -429,6 +429,7 @@ public final class Batched extends Writeback {
             ListHead.listAdd(r.entry, wb.idleReqs);
             ghost.idle(r);
         }
+        ghost.reapEnds();
         return ret;
     }
 
@@ -631,6 +632,7 @@ public final class Batched extends Writeback {
             ListHead.listAdd(r.entry, wb.idleReqs);
             ghost.idle(r);
         }
+        ghost.reapEnds();
         return ret;
     }
 

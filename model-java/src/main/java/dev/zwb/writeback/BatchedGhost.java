@@ -137,6 +137,14 @@ final class BatchedGhost {
         reapErr = 0;
     }
 
+    /**
+     * The reaping returns: its caller takes the error into {@code ret} in the same step, so the
+     * mapping's wbRet reads {@code ret} again (a later -ENOSPC must not show an older EIO).
+     */
+    void reapEnds() {
+        reapErr = 0;
+    }
+
     /** The reaping took {@code r} off done_reqs (or inflight_reqs) to complete it. */
     void completing(Batched.ZramWbReq r) {
         r.ghost.st = ReqState.COMPLETING;

@@ -101,6 +101,34 @@ class BatchedTest {
         }
     }
 
+    /**
+     * The replay mapping's wbRet after a reaping that saw a bio error: a later -ENOSPC is what
+     * the task holds (the spec's reserveBlock sets wbRet to ENOSPC), not the older EIO. Two bios
+     * end before the task reaps, the second with an error (its block goes back to the bitmap);
+     * the two freed requests take slots 2 and 3, and slot 3 finds no block.
+     */
+    @Test
+    void anEnospcAfterAFailedReapIsWhatTheMappingSees() {
+        try (Rig rig = new Rig(fixed(), 4, 2, 2)) {
+            for (int i = 0; i < 4; i++) {
+                rig.write(i);
+            }
+            StepGate.Pause select = rig.gate.pauseAt("selectIdleReq", "wb-task", 2);
+            StepGate.Pause drain = rig.gate.pauseAt("drainWait", "wb-task");
+            Actor<Integer> task = rig.writeback("page_indexes=0-3");
+            select.awaitArrival();
+            rig.bdev.completeNext().join();
+            rig.bdev.completeNext(-Errno.EIO).join();
+            select.release();
+            drain.awaitArrival();
+            Batched wb = (Batched) rig.wb;
+            assertEquals(-Errno.ENOSPC, wb.ret());
+            assertEquals(0, wb.reapErr(), "the reaping's EIO was taken by the task");
+            drain.release();
+            assertEquals(-Errno.ENOSPC, rig.finish(task));
+        }
+    }
+
     @Test
     void limitStoresWaitForTheWriteback() {
         try (Rig rig = new Rig(fixed())) {
