@@ -7,12 +7,16 @@
 (*    (Message-ID 20251122074029.3948921-2-senozhatsky@chromium.org) with  *)
 (*    5/6 "rework bdev block allocation" and 6/6 "read slot block idx      *)
 (*    under slot lock"; 7.0+ = raspberrypi/linux @052b6b2d                 *)
-(*    drivers/block/zram/zram_drv.c: zram_writeback_endio (offset 22258),  *)
-(*    zram_complete_done_reqs (23028), zram_writeback_slots (24028),       *)
-(*    release_wb_ctl (kfree_rcu), the carried-block release after the     *)
-(*    loop.  The completion design of v2-v4 (COMPLETION_REINIT) follows   *)
-(*    the v4 1/6 patch (zram_wb_wait_for_completion, atomic_dec_return in *)
-(*    the endio).  docs/sources.md lists every version and commit.        *)
+(*    drivers/block/zram/zram_drv.c: init_wb_ctl(), zram_writeback_slots(),*)
+(*    zram_select_idle_req(), zram_submit_wb_request(),                    *)
+(*    zram_complete_done_reqs(), zram_writeback_complete(),                *)
+(*    zram_writeback_endio(), release_wb_ctl() (kfree_rcu), the            *)
+(*    carried-block release after the loop.  The completion design of      *)
+(*    v2-v4 (COMPLETION_REINIT) follows the v4 1/6 patch                   *)
+(*    (zram_wb_wait_for_completion(), atomic_dec_return() in the endio);   *)
+(*    its actions are in a section of their own below, so the merged       *)
+(*    design's actions read straight through.  docs/sources.md lists every *)
+(*    version and commit.                                                  *)
 (*                                                                         *)
 (* Processes: "wb" (writeback_store -> zram_writeback_slots), one endio    *)
 (* per request of the pool (the backing device completing that request's  *)
@@ -23,40 +27,69 @@
 (* writeback_store holds it for read for the whole writeback (7.0+: for    *)
 (* write), so no limit store can run during a batched writeback.           *)
 (*                                                                         *)
-(* Labels.  Values of wbPc, in the order of the C:                         *)
-(*   initWbCtl        init_wb_ctl(): PoolSize requests on idle_reqs        *)
-(*   scan             scan_slots_for_writeback(), one index per step       *)
-(*   select           pps = select_pp_slot(ctl)                            *)
-(*   limitCheck       if (wb_limit_enable && !bd_wb_limit) -EIO            *)
-(*   selectIdleReq    while (!req) req = zram_select_idle_req(wb_ctl)      *)
-(*   waitDone         wait_event(done_wait, !list_empty(done_reqs)):       *)
-(*                    check the condition, else go to sleep                *)
-(*                    (COMPLETION_REINIT: if (num_inflight)                *)
-(*                    wait_for_completion_io(&done))                       *)
-(*   waitSleep        asleep in wait_event until a wake_up                 *)
-(*   reinitCompletion COMPLETION_REINIT only: reinit_completion(&done)     *)
-(*   completeDoneReqs zram_complete_done_reqs(), one request per step      *)
-(*                    (COMPLETION_REINIT: the inflight_reqs loop of        *)
-(*                    zram_wb_wait_for_completion)                         *)
-(*   reserveBlock     if (blk_idx == INVALID) zram_reserve_bdev_block()    *)
-(*   readSlot         slot_lock; ZRAM_PP_SLOT?; read_from_zspool; unlock   *)
-(*   submitWbRequest  list_del_init(pps); fill req; zram_submit_wb_request *)
-(*   next             next: slot_unlock; release_pp_slot (blk, req kept)   *)
-(*   releaseReq       if (req) release_wb_req(req)                         *)
-(*   releaseBlock     if (blk_idx != INVALID) zram_release_bdev_block      *)
-(*   drainWait        while (atomic_read(num_inflight) > 0)                *)
-(*   releaseCtl       writeback_store: release_pp_ctl()                    *)
-(*   releaseWbCtl     writeback_store: release_wb_ctl()                    *)
-(*   done             returned                                             *)
-(* Values of endioPc[r] (r a request):                                     *)
-(*   endioLock        the bio completes; rcu_read_lock (fixed);            *)
-(*                    spin_lock(done_lock); list_add(done_reqs); unlock    *)
-(*   endioWakeUp      wake_up(&wb_ctl->done_wait)                          *)
-(*   endioRcuUnlock   rcu_read_unlock() (fixed only)                       *)
-(*   endioDec         COMPLETION_REINIT: the bio completes;                *)
-(*                    atomic_dec_return(num_inflight) == 0 ?               *)
-(*   endioComplete    COMPLETION_REINIT: complete(&wb_ctl->done)           *)
-(* The first endio label (EndioFirst) is also the idle state: the step     *)
+(* Names: a local x of zram_writeback_slots() is wbX here: wbReq is its    *)
+(* req, wbBlk blk_idx, wbPps pps, wbRet ret; wbPc is the task's program    *)
+(* counter, wbRetPc where zram_complete_done_reqs() returns to.  The       *)
+(* wb_batch_size struct zram_wb_req that init_wb_ctl() allocates are       *)
+(* reqPool[1..PoolSize] (the C links them on lists; it has no array).      *)
+(* Variables by writer:                                                    *)
+(* taskVars (the task's own), ctlVars (wb_ctl and the requests: the task   *)
+(* and the endios), endioVars (the endios' own), and ZramCommon's groups.  *)
+(*                                                                         *)
+(* Labels: values of wbPc (the task) and of endioPc[r] (request r's        *)
+(* endio), and the steps without a pc of their own; each label and the C  *)
+(* it models, in the order the C runs them (TypeOK proves the set          *)
+(* complete; docs/map.md is checked against this table):                   *)
+(*  initWbCtl             init_wb_ctl(): lists, wait queue, lock,          *)
+(*                        num_inflight, the request pool                   *)
+(*  scan                  scan_slots_for_writeback()                       *)
+(*  select                select_pp_slot()                                 *)
+(*  limitCheck            wb_limit_enable && !bd_wb_limit -> -EIO          *)
+(*  selectIdleReq         zram_select_idle_req()                           *)
+(*  waitDone              wait_event(done_wait, !list_empty(&done_reqs)):  *)
+(*                        the condition (v2 - v4, COMPLETION_REINIT: if    *)
+(*                        (atomic_read(&num_inflight))                     *)
+(*                        wait_for_completion_io(&done))                   *)
+(*  waitSleep             ... asleep until wake_up()                       *)
+(*  reinitCompletion      v2 - v4 only: reinit_completion(&done)           *)
+(*                        (COMPLETION_REINIT)                              *)
+(*  completeDoneReqs      zram_complete_done_reqs(): pop, complete,        *)
+(*                        atomic_dec, release_pp_slot, back to idle        *)
+(*  reserveBlock          zram_reserve_bdev_block() (block 0 usable)       *)
+(*  readSlot              slot lock; ZRAM_PP_SLOT?; read_from_zspool()     *)
+(*                        (compressed writeback: read_from_zspool_raw());  *)
+(*                        unlock                                           *)
+(*  submitWbRequest       list_del_init(&pps->entry); fill the request;    *)
+(*                        zram_submit_wb_request(): charge, atomic_inc,    *)
+(*                        submit_bio()                                     *)
+(*  next                  next: unlock; release_pp_slot(); keep blk_idx    *)
+(*                        and req                                          *)
+(*  releaseReq            after the loop: release_wb_req(req)              *)
+(*  releaseBlock          after the loop: zram_release_bdev_block(blk_idx) *)
+(*                        (3e8d8eb8d7f5; BLK_IDX_LEAK drops it)            *)
+(*  drainWait             the drain: while (atomic_read(&num_inflight) >   *)
+(*                        0)                                               *)
+(*  releaseCtl            release_pp_ctl()                                 *)
+(*  releaseWbCtl          release_wb_ctl(): kfree(wb_ctl) or               *)
+(*                        kfree_rcu(wb_ctl, rcu)                           *)
+(*  done                  writeback_store() returns                        *)
+(*  endioLock             zram_writeback_endio(): rcu_read_lock();         *)
+(*                        spin_lock_irqsave(done_lock);                    *)
+(*                        list_add(done_reqs); unlock                      *)
+(*  endioWakeUp           wake_up(&wb_ctl->done_wait)                      *)
+(*  endioRcuUnlock        rcu_read_unlock()                                *)
+(*  endioDec              v2 - v4: atomic_dec_return(&num_inflight) == 0   *)
+(*  endioComplete         v2 - v4: complete(&done)                         *)
+(*  rcuGp                 a grace period ends; kfree_rcu's deferred free   *)
+(*                        runs                                             *)
+(*  readDecompress        compressed writeback (7.0+): zram_rb_req ->      *)
+(*                        zram_deferred_decompress() ->                    *)
+(*                        decompress_bdev_page(): slot lock, ZRAM_WB?      *)
+(*                        (zwb's fix: and the same block?), decompress     *)
+(*                        with the slot's size and priority (readBio then  *)
+(*                        reads the raw object)                            *)
+(*                                                                         *)
+(* The endio's entry label (EndioEntry) is also its idle state: the step   *)
 (* there is enabled only while the request's bio is in flight.  The "rcu"  *)
 (* process has one action, rcuGp (the grace period ends, the kfree_rcu     *)
 (* callback frees wb_ctl).  The Java twin calls a step hook with the same  *)
@@ -129,6 +162,24 @@ NoReq == 0
 NoBlock == -1                      \* INVALID_BDEV_BLOCK (~0UL)
 NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan position
 
+\* The labels of the writeback task (values of wbPc) and of each request's
+\* endio (values of endioPc[r]); TypeOK proves both sets complete.  rcuGp,
+\* the end of a grace period, is a step without a pc of its own;
+\* readDecompress is a label of the read process (compressed writeback).
+WbLabels == {"initWbCtl", "scan", "select", "limitCheck", "selectIdleReq", "waitDone",
+             "waitSleep", "reinitCompletion", "completeDoneReqs", "reserveBlock", "readSlot",
+             "submitWbRequest", "next", "releaseReq", "releaseBlock", "drainWait",
+             "releaseCtl", "releaseWbCtl", "done"}
+EndioLabels == {"endioLock", "endioWakeUp", "endioRcuUnlock", "endioDec", "endioComplete"}
+OtherSteps == {"rcuGp", "readDecompress"}
+
+\* The labels a step can carry ("done" is where the task rests): zwb reach's
+\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
+\* (writeback_limit_store cannot run beside a writeback here: see the ASSUME
+\* on EnvProcs, so "limitStore" is no step of this design.)
+StepLabels == (WbLabels \ {"done"}) \cup EndioLabels \cup OtherSteps \cup (EnvStepLabels \ {"limitStore"})
+ASSUME PrintT(<<"zwb-labels", StepLabels>>)
+
 (* The two kernels differ (besides the fixes, which are switches) in:       *)
 (*  - zram_writeback_complete: 6.19 calls slot_free() on the slot before    *)
 (*    it sets ZRAM_WB and the handle; mainline ("zram: do not slot_free()  *)
@@ -164,578 +215,79 @@ Decompress(bytes, tag) == IF bytes = tag THEN bytes ELSE Garbage
 TagAtCompletion(s) == IF On("WB_DROPS_SIZE_PRIO") THEN Zero      \* guard:keep-size-prio
                       ELSE Page(s, tbl[s].ver)
 
-CR == On("COMPLETION_REINIT")
+CompletionReinit == On("COMPLETION_REINIT")     \* the v2-v4 completion design
 UseRcu == ~On("WB_CTL_UAF")        \* rcu_read_lock in the endio + kfree_rcu(wb_ctl)
-LAC == On("LIMIT_AT_COMPLETION")
+LimitAtCompletion == On("LIMIT_AT_COMPLETION")
 
-EndioFirst == IF CR THEN "endioDec"
+\* The endio's entry label, where zram_writeback_endio starts once its bio
+\* has ended; also the endio's idle state.
+EndioEntry == IF CompletionReinit THEN "endioDec"
               ELSE IF On("LOST_WAKEUP") THEN "endioWakeUp" ELSE "endioLock"
 
+\* The writeback task's own.
 VARIABLES
     wbPc,          \* program counter of the writeback task
     scanPos,       \* scan_slots_for_writeback: next position in ScanQ
     ppCtl,         \* zram_pp_ctl: the pp-slots still in the buckets
     ppLive,        \* pp-slots allocated (place_pp_slot) and not yet kfree'd
-    wbPps,         \* zram_writeback_slots: pps, the pp-slot of this iteration
-    wbBlk,         \* zram_writeback_slots: blk_idx, carried across iterations (NoBlock: none)
-    wbReq,         \* zram_writeback_slots: req, carried across iterations (NoReq: none)
-    wbRet,         \* return value: "ok", "EIO" (limit), "ENOSPC", "EBIO" (last bio error)
+    wbPps,         \* zram_writeback_slots' pps, the pp-slot of this iteration
+    wbBlk,         \* its blk_idx, carried across iterations (NoBlock: none)
+    wbReq,         \* its req, carried across iterations (NoReq: none)
+    wbRet,         \* its ret: "ok", "EIO" (limit), "ENOSPC", "EBIO" (last bio error)
     wbRetPc,       \* where zram_complete_done_reqs returns: "selectIdleReq" or "drainWait"
-    wbWaiting,     \* the task is on done_wait and not yet woken
-    ctlSt,         \* wb_ctl: "none", "live", "rcuPending" (kfree_rcu'd), "freed"
-    idleReqs,      \* wb_ctl->idle_reqs (task only)
-    doneReqs,      \* wb_ctl->done_reqs (under done_lock)
-    inflightReqs,  \* COMPLETION_REINIT: wb_ctl->inflight_reqs (list_add_tail)
-    numInflight,   \* wb_ctl->num_inflight
-    doneCnt,       \* COMPLETION_REINIT: wb_ctl->done, the completion's count
-    req,           \* req[r] = [st, blk, pps, data]; st: none|idle|selected|inflight|done|freed
-    bio,           \* bio[r] = [st: idle|inflight|ended, blk, data, slot, err]
-    endioPc,       \* program counter of request r's endio
-    rcuReaders,    \* endios inside rcu_read_lock()
-    gpWait,        \* readers the pending kfree_rcu must wait for
-    wbOkSlots,     \* ghost: slots one of whose writeback bios ended without error
+    idleReqs,      \* wb_ctl->idle_reqs (only the task touches it)
+    inflightReqs,  \* COMPLETION_REINIT: wb_ctl->inflight_reqs (list_add_tail; the task)
     wbTag          \* CompressedWb: size and priority of each ZRAM_WB slot (see above)
 
-wbVars == <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-            wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
-            req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
+\* wb_ctl and the requests: the task and the endios (and the grace period).
+VARIABLES
+    wbWaiting,     \* the task is on done_wait and not yet woken
+    doneReqs,      \* wb_ctl->done_reqs (under done_lock)
+    numInflight,   \* wb_ctl->num_inflight
+    doneCnt,       \* COMPLETION_REINIT: wb_ctl->done, the completion's count
+    reqPool,       \* reqPool[r] = [st, blk, pps, data]; st: none|idle|selected|inflight|done|freed
+    bio,           \* bio[r] = [st: idle|inflight|ended, blk, data, slot, err]
+    ctlSt,         \* wb_ctl: "none", "live", "rcuPending" (kfree_rcu'd), "freed"
+    gpWait         \* readers the pending kfree_rcu must wait for
+
+\* The endios' own.
+VARIABLES
+    endioPc,       \* program counter of request r's endio
+    rcuReaders,    \* endios inside rcu_read_lock()
+    wbOkSlots      \* ghost: slots one of whose writeback bios ended without error
+
+ppVars == <<scanPos, ppCtl, ppLive>>
+loopVars == <<wbPps, wbBlk, wbReq, wbRet, wbRetPc>>
+reqListVars == <<idleReqs, inflightReqs>>
+taskVars == <<wbPc, ppVars, loopVars, reqListVars, wbTag>>
+doneVars == <<wbWaiting, doneReqs, numInflight, doneCnt>>
+reqVars == <<reqPool, bio>>
+lifeVars == <<ctlSt, gpWait>>
+ctlVars == <<doneVars, reqVars, lifeVars>>
+endioVars == <<endioPc, rcuReaders, wbOkSlots>>
+wbVars == <<taskVars, ctlVars, endioVars>>
 vars == <<envVars, wbVars>>
 
 ScanQ == ScanOrder(ScanTwice)
 PpsSlot == wbPps[2]
-PP == "ZRAM_PP_SLOT"
 
------------------------------------------------------------------------------
-(* writeback_store() (6.19): down_read(init_lock), atomic_xchg(            *)
-(* pp_in_progress) -- one post-processing at a time (7.0+: init_lock for   *)
-(* write) -- init_pp_ctl(), then init_wb_ctl(): kmalloc the ctl, both      *)
-(* lists empty, num_inflight = 0, waitqueue, done_lock, and wb_batch_size  *)
-(* requests list_add'ed to idle_reqs (allocation failures not modelled).   *)
-initWbCtl ==
-    /\ wbPc = "initWbCtl"
-    /\ ctlSt' = "live"
-    /\ idleReqs' = [i \in 1..PoolSize |-> PoolSize + 1 - i]
-    /\ req' = [r \in Reqs |-> [req[r] EXCEPT !.st = "idle"]]
-    /\ wbPc' = "scan"
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, doneReqs, inflightReqs, numInflight, doneCnt,
-                   bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
+TypeOK ==
+    /\ EnvTypeOKWith({"readDecompress"})
+    /\ wbPc \in WbLabels
+    /\ StepTypeOK(StepLabels)
+    /\ \A r \in Reqs : endioPc[r] \in EndioLabels
+    /\ wbBlk \in {NoBlock} \cup DiskBlocks
+    /\ wbReq \in {NoReq} \cup Reqs
+    /\ ppCtl \subseteq ppLive
+    /\ ppLive \subseteq (1..Len(ScanQ)) \X Slots
+    /\ ctlSt \in {"none", "live", "rcuPending", "freed"}
+    /\ numInflight \in 0..PoolSize
+    /\ \A r \in Reqs :
+         /\ reqPool[r].st \in {"none", "idle", "selected", "inflight", "done", "freed"}
+         /\ bio[r].st \in {"idle", "inflight", "ended"}
+    /\ rcuReaders \subseteq Reqs /\ gpWait \subseteq rcuReaders
+    /\ ~CompressedWb => wbTag = [s \in Slots |-> Zero]
 
-(* scan_slots_for_writeback(), once per page_indexes= argument: under the  *)
-(* slot lock, an allocated slot that is not ZRAM_WB gets a pp-slot and     *)
-(* ZRAM_PP_SLOT (place_pp_slot).  ZRAM_PP_SLOT is not looked at, so an     *)
-(* index repeated in ScanQ is placed twice.                                *)
-scan ==
-    LET s == ScanQ[scanPos] IN
-    /\ wbPc = "scan"
-    /\ LockFree(s)
-    /\ IF Allocated(s) /\ ~TestFlag(s, "ZRAM_WB")
-       THEN /\ ppCtl' = ppCtl \cup {<<scanPos, s>>}
-            /\ ppLive' = ppLive \cup {<<scanPos, s>>}
-            /\ tbl' = [tbl EXCEPT ![s].flags = @ \cup {PP}]
-       ELSE UNCHANGED <<ppCtl, ppLive, tbl>>
-    /\ scanPos' = scanPos + 1
-    /\ wbPc' = IF scanPos = Len(ScanQ) THEN "select" ELSE "scan"
-    /\ UNCHANGED <<wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt, idleReqs,
-                   doneReqs, inflightReqs, numInflight, doneCnt, req, bio, endioPc,
-                   rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-(* while ((pps = select_pp_slot(ctl))): any Selectable pp-slot may be next *)
-(* (ZramCommon: the bucket order up to sizes).  None left: leave the loop. *)
-select ==
-    /\ wbPc = "select"
-    /\ IF ppCtl = {}
-       THEN wbPc' = "releaseReq" /\ UNCHANGED wbPps
-       ELSE \E pps \in Selectable(ppCtl) : wbPps' = pps /\ wbPc' = "limitCheck"
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting,
-                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
-                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* if (zram->wb_limit_enable && !zram->bd_wb_limit) { ret = -EIO; break; } *)
-(* No lock since 4/6: only this task writes bd_wb_limit during writeback.  *)
-limitCheck ==
-    /\ wbPc = "limitCheck"
-    /\ IF WbLimitEnable /\ bdLimit = 0
-       THEN wbRet' = "EIO" /\ wbPc' = "releaseReq"
-       ELSE wbPc' = "selectIdleReq" /\ UNCHANGED wbRet
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRetPc, wbWaiting,
-                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
-                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* while (!req) { req = zram_select_idle_req(wb_ctl); if (req) break;      *)
-(*   wait_event(...); err = zram_complete_done_reqs(); ... }               *)
-(* A request kept from a next: iteration is used again.                    *)
-selectIdleReq ==
-    /\ wbPc = "selectIdleReq"
-    /\ IF wbReq # NoReq
-       THEN wbPc' = "reserveBlock" /\ UNCHANGED <<wbReq, idleReqs, req, wbRetPc>>
-       ELSE IF idleReqs # <<>>
-       THEN /\ wbReq' = Head(idleReqs)
-            /\ idleReqs' = Tail(idleReqs)
-            /\ req' = [req EXCEPT ![Head(idleReqs)].st = "selected"]
-            /\ wbPc' = "reserveBlock"
-            /\ UNCHANGED wbRetPc
-       ELSE /\ wbPc' = "waitDone"
-            /\ wbRetPc' = "selectIdleReq"
-            /\ UNCHANGED <<wbReq, idleReqs, req>>
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbRet, wbWaiting, ctlSt,
-                   doneReqs, inflightReqs, numInflight, doneCnt, bio, endioPc,
-                   rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* wait_event(wb_ctl->done_wait, !list_empty(&wb_ctl->done_reqs)): the     *)
-(* condition holds -> go on; else sleep on done_wait (see the header for   *)
-(* why registering and checking are one step).                             *)
-(* COMPLETION_REINIT (v4 zram_wb_wait_for_completion): if                  *)
-(* (atomic_read(num_inflight)) wait_for_completion_io(&done) -- blocks     *)
-(* until done's count is positive and consumes one; 0 in flight skips it.  *)
-waitDone ==
-    /\ wbPc = "waitDone"
-    /\ IF CR
-       THEN /\ IF numInflight = 0
-               THEN UNCHANGED doneCnt
-               ELSE doneCnt > 0 /\ doneCnt' = doneCnt - 1
-            /\ wbPc' = "reinitCompletion"
-            /\ UNCHANGED wbWaiting
-       ELSE IF doneReqs # <<>>
-       THEN wbPc' = "completeDoneReqs" /\ UNCHANGED <<wbWaiting, doneCnt>>
-       ELSE wbPc' = "waitSleep" /\ wbWaiting' = TRUE /\ UNCHANGED doneCnt
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc, ctlSt,
-                   idleReqs, doneReqs, inflightReqs, numInflight, req, bio, endioPc,
-                   rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* schedule() in wait_event: runs again only once a wake_up took it off    *)
-(* the queue, then re-checks the condition.                                *)
-waitSleep ==
-    /\ wbPc = "waitSleep"
-    /\ ~wbWaiting
-    /\ wbPc' = "waitDone"
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   doneCnt, req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* COMPLETION_REINIT: reinit_completion(&wb_ctl->done), then every request *)
-(* on inflight_reqs is treated as finished.                                *)
-reinitCompletion ==
-    /\ wbPc = "reinitCompletion"
-    /\ doneCnt' = 0
-    /\ wbPc' = "completeDoneReqs"
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* zram_writeback_complete(req) then release_pp_slot(req->pps) and         *)
-(* req->pps = NULL.  bi_status is 0 until the bio has ended.               *)
-(*  error: zram_account_writeback_rollback (refund), release the block.    *)
-(*  success: bd_writes++; slot_lock; !ZRAM_PP_SLOT -> the slot changed     *)
-(*    under us: release the block; else (6.19) slot_free(), or (mainline)  *)
-(*    clear ZRAM_IDLE, zs_free() the object, keep size and priority; then  *)
-(*    handle = blk_idx, ZRAM_WB; slot_unlock.  A ZRAM_PP_SLOT slot is not  *)
-(*    ZRAM_WB (the scan skips those), so slot_free() releases no block     *)
-(*    here and the two leave the same table and bitmap in this model: the  *)
-(*    difference shows once size and priority are read back (compressed   *)
-(*    writeback).                                                          *)
-(* release_pp_slot: list_del_init, clear ZRAM_PP_SLOT under the slot lock, *)
-(* kfree(pps).  EARLY_PP_RELEASE (v3) releases the pp-slot before the      *)
-(* test; NO_PP_RECHECK drops the test; LIMIT_AT_COMPLETION charges the     *)
-(* limit here on success instead of before submission.                     *)
-CompleteReq(r) ==
-    LET p   == req[r].pps
-        s   == p[2]
-        b   == req[r].blk
-        err == bio[r].st = "ended" /\ bio[r].err
-        ppNow == ~On("EARLY_PP_RELEASE") /\ TestFlag(s, PP)
-    IN
-    /\ LockFree(s)
-    /\ IF err
-       THEN /\ bdLimit' = IF WbLimitEnable /\ ~LAC THEN bdLimit + 1 ELSE bdLimit
-            /\ limPages' = IF LAC THEN limPages ELSE limPages - 1
-            /\ bitmap' = bitmap \ {b}
-            /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {PP}]
-            /\ wbRet' = "EBIO"
-            /\ UNCHANGED wbTag
-       ELSE /\ IF LAC THEN ChargeLimit(limEpoch) ELSE UNCHANGED <<bdLimit, limPages>>
-            /\ UNCHANGED wbRet
-            /\ IF ~On("NO_PP_RECHECK") /\ ~ppNow                  \* guard:pp-recheck
-               THEN /\ bitmap' = bitmap \ {b}
-                    /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {PP}]
-                    /\ UNCHANGED wbTag
-               ELSE /\ bitmap' = IF SlotFreeAtCompletion       \* 6.19: slot_free()
-                                 THEN FreePageBitmap(tbl, bitmap, s)
-                                 ELSE bitmap                  \* mainline: zs_free() only
-                    /\ tbl' = [tbl EXCEPT ![s] =
-                                  [flags |-> {"ZRAM_WB"}, handle |-> b, ver |-> 0]]
-                    /\ wbTag' = IF CompressedWb
-                                THEN [wbTag EXCEPT ![s] = TagAtCompletion(s)]
-                                ELSE wbTag
-    /\ ppCtl' = ppCtl \ {p}
-    /\ ppLive' = ppLive \ {p}
-
-(* zram_complete_done_reqs(): while (atomic_read(num_inflight) > 0): pop   *)
-(* the head of done_reqs under done_lock; none -> break; complete it;      *)
-(* atomic_dec(num_inflight); release_pp_slot; list_add(idle_reqs).         *)
-(* COMPLETION_REINIT: while (!list_empty(inflight_reqs)): list_move the    *)
-(* head to idle_reqs, complete it, release_pp_slot -- whether or not its   *)
-(* bio has ended; the endio decrements num_inflight.                       *)
-completeDoneReqs ==
-    /\ wbPc = "completeDoneReqs"
-    /\ IF CR
-       THEN IF inflightReqs # <<>>
-            THEN LET r == Head(inflightReqs) IN
-                 /\ CompleteReq(r)
-                 /\ inflightReqs' = Tail(inflightReqs)
-                 /\ idleReqs' = <<r>> \o idleReqs
-                 /\ req' = [req EXCEPT ![r] = [@ EXCEPT !.st = "idle", !.pps = NoPps]]
-                 /\ UNCHANGED <<wbPc, doneReqs, numInflight>>
-            ELSE /\ wbPc' = wbRetPc
-                 /\ UNCHANGED <<tbl, bitmap, bdLimit, limPages, wbRet, ppCtl, ppLive,
-                                inflightReqs, idleReqs, req, doneReqs, numInflight, wbTag>>
-       ELSE IF numInflight > 0 /\ doneReqs # <<>>
-            THEN LET r == Head(doneReqs) IN
-                 /\ CompleteReq(r)
-                 /\ doneReqs' = Tail(doneReqs)
-                 /\ numInflight' = numInflight - 1
-                 /\ idleReqs' = <<r>> \o idleReqs
-                 /\ req' = [req EXCEPT ![r] = [@ EXCEPT !.st = "idle", !.pps = NoPps]]
-                 /\ UNCHANGED <<wbPc, inflightReqs>>
-            ELSE /\ wbPc' = wbRetPc
-                 /\ UNCHANGED <<tbl, bitmap, bdLimit, limPages, wbRet, ppCtl, ppLive,
-                                inflightReqs, idleReqs, req, doneReqs, numInflight, wbTag>>
-    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRetPc, wbWaiting, ctlSt, doneCnt,
-                   bio, endioPc, rcuReaders, gpWait, wbOkSlots>>
-    /\ UNCHANGED <<slotLock, disk, envPc, envSlot, rdBlk, rdVal, latest, rdSeen,
-                   limEpoch, limStored>>
-
-(* if (blk_idx == INVALID_BDEV_BLOCK) blk_idx = zram_reserve_bdev_block(): *)
-(* find_next_zero_bit from 0 and set_bit (no retry: the only setter);      *)
-(* none left -> ret = -ENOSPC; break.                                      *)
-reserveBlock ==
-    /\ wbPc = "reserveBlock"
-    /\ IF wbBlk # NoBlock
-       THEN wbPc' = "readSlot" /\ UNCHANGED <<bitmap, wbBlk, wbRet>>
-       ELSE LET b == LowestFree(DiskBlocks) IN
-            IF b = -1
-            THEN /\ wbRet' = "ENOSPC"
-                 /\ wbPc' = "releaseReq"
-                 /\ UNCHANGED <<bitmap, wbBlk>>
-            ELSE /\ bitmap' = bitmap \cup {b}
-                 /\ wbBlk' = b
-                 /\ wbPc' = "readSlot"
-                 /\ UNCHANGED wbRet
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbReq, wbRetPc, wbWaiting, ctlSt,
-                   idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
-                   endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-(* index = pps->index; slot_lock(index); if (!ZRAM_PP_SLOT) goto next      *)
-(* (lock held); read_from_zspool(req->page); slot_unlock().                *)
-readSlot ==
-    /\ wbPc = "readSlot"
-    /\ LockFree(PpsSlot)
-    /\ IF ~TestFlag(PpsSlot, PP)
-       THEN /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = "wb"]
-            /\ wbPc' = "next"
-            /\ UNCHANGED req
-       ELSE /\ req' = [req EXCEPT ![wbReq].data = Page(PpsSlot, tbl[PpsSlot].ver)]
-            /\ wbPc' = "submitWbRequest"
-            /\ UNCHANGED slotLock
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   doneCnt, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED <<tbl, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-(* list_del_init(&pps->entry) ("from now on pp-slot is owned by the req";  *)
-(* PPS_NOT_OWNED, v1, leaves it in its bucket); req->blk_idx, req->pps,    *)
-(* bio_init(REQ_OP_WRITE), sector, bi_end_io, the page;                    *)
-(* zram_submit_wb_request(): zram_account_writeback_submit (charge, unless *)
-(* LIMIT_AT_COMPLETION), atomic_inc(num_inflight), bi_private = wb_ctl,    *)
-(* submit_bio (COMPLETION_REINIT: also list_add_tail(inflight_reqs));      *)
-(* then blk_idx = INVALID_BDEV_BLOCK; req = NULL.                          *)
-submitWbRequest ==
-    LET r == wbReq IN
-    /\ wbPc = "submitWbRequest"
-    /\ ppCtl' = IF On("PPS_NOT_OWNED") THEN ppCtl ELSE ppCtl \ {wbPps}
-    /\ req' = [req EXCEPT ![r] = [@ EXCEPT !.st = "inflight", !.blk = wbBlk, !.pps = wbPps]]
-    /\ bio' = [bio EXCEPT ![r] = [st |-> "inflight", blk |-> wbBlk, data |-> req[r].data,
-                                  slot |-> PpsSlot, err |-> FALSE]]
-    /\ IF LAC THEN UNCHANGED <<bdLimit, limPages>> ELSE ChargeLimit(limEpoch)
-    /\ numInflight' = numInflight + 1
-    /\ inflightReqs' = IF CR THEN Append(inflightReqs, r) ELSE inflightReqs
-    /\ wbBlk' = NoBlock
-    /\ wbReq' = NoReq
-    /\ wbPc' = "select"
-    /\ UNCHANGED <<scanPos, ppLive, wbPps, wbRet, wbRetPc, wbWaiting, ctlSt, idleReqs,
-                   doneReqs, doneCnt, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored>>
-
-(* next: slot_unlock(index); release_pp_slot(pps).  blk_idx and req are    *)
-(* kept for the next iteration.  Unlock and release_pp_slot's re-lock are  *)
-(* one step (as in ZramSingle).                                            *)
-next ==
-    /\ wbPc = "next"
-    /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = NoOwner]
-    /\ tbl' = [tbl EXCEPT ![PpsSlot].flags = @ \ {PP}]
-    /\ ppCtl' = ppCtl \ {wbPps}
-    /\ ppLive' = ppLive \ {wbPps}
-    /\ wbPc' = "select"
-    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt,
-                   idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
-                   endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED <<bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-(* After the loop: "Selected idle req, but never submitted it":            *)
-(* if (req) release_wb_req(req) (free its page and the request).           *)
-releaseReq ==
-    /\ wbPc = "releaseReq"
-    /\ req' = IF wbReq # NoReq THEN [req EXCEPT ![wbReq].st = "freed"] ELSE req
-    /\ wbReq' = NoReq
-    /\ wbPc' = "releaseBlock"
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbRet, wbRetPc, wbWaiting,
-                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, bio,
-                   endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* if (blk_idx != INVALID_BDEV_BLOCK) zram_release_bdev_block(blk_idx)     *)
-(* (commit 3e8d8eb8d7f5).  BLK_IDX_LEAK (v6.19) has no such line: the      *)
-(* local blk_idx dies with the return, its bit stays set.                  *)
-releaseBlock ==
-    /\ wbPc = "releaseBlock"
-    /\ bitmap' = IF wbBlk # NoBlock /\ ~On("BLK_IDX_LEAK")   \* guard:release-carried
-                 THEN bitmap \ {wbBlk} ELSE bitmap
-    /\ wbBlk' = NoBlock
-    /\ wbPc' = "drainWait"
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbReq, wbRet, wbRetPc, wbWaiting,
-                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req,
-                   bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-(* while (atomic_read(&num_inflight) > 0) { wait_event(...);               *)
-(*   err = zram_complete_done_reqs(); ... }                                *)
-(* COMPLETION_REINIT (v4): one err = zram_wb_wait_for_completion().        *)
-drainWait ==
-    /\ wbPc = "drainWait"
-    /\ IF CR
-       THEN wbPc' = "waitDone" /\ wbRetPc' = "releaseCtl"
-       ELSE IF numInflight > 0
-       THEN wbPc' = "waitDone" /\ wbRetPc' = "drainWait"
-       ELSE wbPc' = "releaseCtl" /\ UNCHANGED wbRetPc
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbWaiting,
-                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req,
-                   bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* writeback_store: release_pp_ctl() releases every pp-slot left in the    *)
-(* buckets (release_pp_slot: clear ZRAM_PP_SLOT under the lock, kfree).    *)
-releaseCtl ==
-    /\ wbPc = "releaseCtl"
-    /\ IF ppCtl = {}
-       THEN wbPc' = "releaseWbCtl" /\ UNCHANGED <<tbl, ppCtl, ppLive>>
-       ELSE LET pps == CHOOSE x \in ppCtl : TRUE IN
-            /\ LockFree(pps[2])
-            /\ tbl' = [tbl EXCEPT ![pps[2]].flags = @ \ {PP}]
-            /\ ppCtl' = ppCtl \ {pps}
-            /\ ppLive' = ppLive \ {pps}
-            /\ wbPc' = "releaseCtl"
-    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbReq, wbRet, wbRetPc, wbWaiting, ctlSt,
-                   idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req, bio,
-                   endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-(* release_wb_ctl(): WARN_ON(num_inflight), WARN_ON(!list_empty(done_reqs))*)
-(* (AllBiosAccounted), release_wb_req() for every request on idle_reqs,    *)
-(* then kfree_rcu(wb_ctl, rcu) (bf62f69574b1) -- the free waits for every  *)
-(* RCU reader inside now -- or kfree(wb_ctl) (WB_CTL_UAF, v6.19).  Then    *)
-(* pp_in_progress = 0, up_read(init_lock), return.                         *)
-releaseWbCtl ==
-    /\ wbPc = "releaseWbCtl"
-    /\ req' = [r \in Reqs |-> IF r \in {idleReqs[i] : i \in 1..Len(idleReqs)}
-                              THEN [req[r] EXCEPT !.st = "freed"] ELSE req[r]]
-    /\ idleReqs' = <<>>
-    /\ IF UseRcu
-       THEN ctlSt' = "rcuPending" /\ gpWait' = rcuReaders
-       ELSE ctlSt' = "freed" /\ UNCHANGED gpWait
-    /\ wbPc' = "done"
-    /\ UNCHANGED <<scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, doneReqs, inflightReqs, numInflight, doneCnt, bio,
-                   endioPc, rcuReaders, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-WbStep ==
-    \/ initWbCtl \/ scan \/ select \/ limitCheck \/ selectIdleReq \/ waitDone
-    \/ waitSleep \/ reinitCompletion \/ completeDoneReqs \/ reserveBlock
-    \/ readSlot \/ submitWbRequest \/ next \/ releaseReq \/ releaseBlock
-    \/ drainWait \/ releaseCtl \/ releaseWbCtl
-
------------------------------------------------------------------------------
-(***************************************************************************)
-(* The endio of request r.  Its first step is the backing device ending    *)
-(* the bio -- the page lands on the block, or (BioErrors) bi_status is an  *)
-(* error and the block keeps what it had -- and the start of               *)
-(* zram_writeback_endio (rcu_read_lock when UseRcu).                       *)
-(***************************************************************************)
-BioEnds(r) ==
-    /\ bio[r].st = "inflight"
-    /\ \/ /\ disk' = [disk EXCEPT ![bio[r].blk] = bio[r].data]
-          /\ bio' = [bio EXCEPT ![r].st = "ended", ![r].err = FALSE]
-          /\ wbOkSlots' = wbOkSlots \cup {bio[r].slot}
-       \/ /\ BioErrors
-          /\ bio' = [bio EXCEPT ![r].st = "ended", ![r].err = TRUE]
-          /\ UNCHANGED <<disk, wbOkSlots, wbTag>>
-    /\ rcuReaders' = IF UseRcu THEN rcuReaders \cup {r} ELSE rcuReaders
-    /\ UNCHANGED wbTag
-
-NotFirst(r) == UNCHANGED <<bio, disk, wbOkSlots, rcuReaders, wbTag>>
-
-\* Where the endio goes once it has nothing left to do on wb_ctl.
-EndioTail == IF UseRcu THEN "endioRcuUnlock" ELSE EndioFirst
-
-(* spin_lock_irqsave(done_lock); list_add(&req->entry, &done_reqs);        *)
-(* spin_unlock_irqrestore().  After the unlock the endio no longer         *)
-(* touches req.  LOST_WAKEUP runs this after the wake_up.                  *)
-endioLock(r) ==
-    /\ endioPc[r] = "endioLock"
-    /\ IF EndioFirst = "endioLock" THEN BioEnds(r) ELSE NotFirst(r)
-    /\ doneReqs' = <<r>> \o doneReqs
-    /\ req' = [req EXCEPT ![r].st = "done"]
-    /\ endioPc' = [endioPc EXCEPT ![r] =
-                     IF On("LOST_WAKEUP") THEN EndioTail ELSE "endioWakeUp"]
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, ctlSt, idleReqs, inflightReqs, numInflight, doneCnt,
-                   gpWait>>
-    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-(* wake_up(&wb_ctl->done_wait): takes the waitqueue lock inside wb_ctl and *)
-(* wakes the task if it sleeps there.  A wake_up with nobody on the queue  *)
-(* is lost.                                                                *)
-endioWakeUp(r) ==
-    /\ endioPc[r] = "endioWakeUp"
-    /\ IF EndioFirst = "endioWakeUp" THEN BioEnds(r) ELSE NotFirst(r)
-    /\ wbWaiting' = FALSE
-    /\ endioPc' = [endioPc EXCEPT ![r] =
-                     IF On("LOST_WAKEUP") THEN "endioLock" ELSE EndioTail]
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   ctlSt, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt, req,
-                   gpWait>>
-    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-(* rcu_read_unlock() (bf62f69574b1): the end of the read-side section.     *)
-endioRcuUnlock(r) ==
-    /\ endioPc[r] = "endioRcuUnlock"
-    /\ rcuReaders' = rcuReaders \ {r}
-    /\ gpWait' = gpWait \ {r}
-    /\ endioPc' = [endioPc EXCEPT ![r] = EndioFirst]
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   doneCnt, req, bio, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-(* COMPLETION_REINIT (v2-v4 endio): if (atomic_dec_return(&num_inflight)   *)
-(* == 0) complete(&wb_ctl->done).                                          *)
-endioDec(r) ==
-    /\ endioPc[r] = "endioDec"
-    /\ BioEnds(r)
-    /\ numInflight' = numInflight - 1
-    /\ endioPc' = [endioPc EXCEPT ![r] =
-                     IF numInflight - 1 = 0 THEN "endioComplete" ELSE EndioTail]
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, doneCnt, req,
-                   gpWait>>
-    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
-
-endioComplete(r) ==
-    /\ endioPc[r] = "endioComplete"
-    /\ doneCnt' = doneCnt + 1
-    /\ endioPc' = [endioPc EXCEPT ![r] = EndioTail]
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, ctlSt, idleReqs, doneReqs, inflightReqs, numInflight,
-                   req, bio, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
-EndioStep(r) ==
-    \/ endioLock(r) \/ endioWakeUp(r) \/ endioRcuUnlock(r)
-    \/ endioDec(r) \/ endioComplete(r)
-
-(* The RCU grace period: once no reader that was inside rcu_read_lock()    *)
-(* at kfree_rcu() time is still inside, the callback frees wb_ctl.         *)
-rcuGp ==
-    /\ ctlSt = "rcuPending"
-    /\ gpWait = {}
-    /\ ctlSt' = "freed"
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppLive, wbPps, wbBlk, wbReq, wbRet, wbRetPc,
-                   wbWaiting, idleReqs, doneReqs, inflightReqs, numInflight, doneCnt,
-                   req, bio, endioPc, rcuReaders, gpWait, wbOkSlots, wbTag>>
-    /\ UNCHANGED envVars
-
------------------------------------------------------------------------------
-(***************************************************************************)
-(* The read of a ZRAM_WB slot with compressed writeback (mainline).  The   *)
-(* reader takes the handle under the slot lock as without it (ReadLock);   *)
-(* its bio brings the raw object (readBio, here); then                     *)
-(* decompress_bdev_page() (readDecompress) re-takes the slot lock and      *)
-(*   mainline (RB_RECHECK_WB_ONLY): tests ZRAM_WB only; not ZRAM_WB ->     *)
-(*     zero the page, -EIO (the bio fails, the slot is not marked          *)
-(*     accessed); else decompresses with the slot's size and priority now; *)
-(*   fixed: tests ZRAM_WB and the handle; both the same -> decompress;     *)
-(*     else read the slot again from the top (-EAGAIN to zram_read_page).  *)
-(***************************************************************************)
-ReadBioRaw(p) ==
-    /\ envPc[p] = "readBio"
-    /\ rdVal' = disk[rdBlk]
-    /\ Goto(p, "readDecompress")
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, latest,
-                   limEpoch, limStored, limPages>>
-    /\ UNCHANGED wbVars
-    /\ GhostNext
-
-ReadDecompress(p) ==
-    LET s == envSlot[p] IN
-    /\ envPc[p] = "readDecompress"
-    /\ LockFree(s)
-    /\ IF On("RB_RECHECK_WB_ONLY")
-       THEN IF TestFlag(s, "ZRAM_WB")
-            THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
-            ELSE rdVal' = ReadEio /\ Goto(p, "envDone")
-       ELSE IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk   \* guard:rb-recheck
-            THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
-            ELSE UNCHANGED rdVal /\ Goto(p, "readLock")
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, latest,
-                   limEpoch, limStored, limPages>>
-    /\ UNCHANGED wbVars
-    /\ GhostNext
-
-\* The environment of this design: ZramCommon's, with the read bio and the
-\* deferred decompression above in compressed mode.
-BEnvStep(p) ==
-    IF CompressedWb /\ envPc[p] \in {"readBio", "readDecompress"}
-    THEN ReadBioRaw(p) \/ ReadDecompress(p)
-    ELSE EnvStep(p, wbVars)
-BEnvNext == \E p \in EnvProcs : BEnvStep(p) /\ Took(p, envPc[p])
-
-\* Everything has returned and wb_ctl is gone: stutter, so that TLC's
-\* deadlock check only reports a process stuck before its end.
-Finished ==
-    /\ wbPc = "done" /\ EnvDone /\ ctlSt = "freed"
-    /\ \A r \in Reqs : endioPc[r] = EndioFirst /\ bio[r].st # "inflight"
-    /\ UNCHANGED vars
-
------------------------------------------------------------------------------
 Init ==
     /\ EnvInit
     /\ wbPc = "initWbCtl"
@@ -754,14 +306,516 @@ Init ==
     /\ inflightReqs = <<>>
     /\ numInflight = 0
     /\ doneCnt = 0
-    /\ req = [r \in Reqs |-> [st |-> "none", blk |-> NoBlock, pps |-> NoPps, data |-> Zero]]
+    /\ reqPool = [r \in Reqs |-> [st |-> "none", blk |-> NoBlock, pps |-> NoPps, data |-> Zero]]
     /\ bio = [r \in Reqs |-> [st |-> "idle", blk |-> NoBlock, data |-> Zero,
                               slot |-> 0, err |-> FALSE]]
-    /\ endioPc = [r \in Reqs |-> EndioFirst]
+    /\ endioPc = [r \in Reqs |-> EndioEntry]
     /\ rcuReaders = {}
     /\ gpWait = {}
     /\ wbOkSlots = {}
     /\ wbTag = [s \in Slots |-> Zero]
+
+-----------------------------------------------------------------------------
+(* writeback_store() (6.19): down_read(init_lock), atomic_xchg(            *)
+(* pp_in_progress) -- one post-processing at a time (7.0+: init_lock for   *)
+(* write) -- init_pp_ctl(), then init_wb_ctl(): kmalloc the ctl, both      *)
+(* lists empty, num_inflight = 0, waitqueue, done_lock, and wb_batch_size  *)
+(* requests list_add'ed to idle_reqs (allocation failures not modelled).   *)
+initWbCtl ==
+    /\ wbPc = "initWbCtl"
+    /\ ctlSt' = "live"
+    /\ idleReqs' = [i \in 1..PoolSize |-> PoolSize + 1 - i]
+    /\ reqPool' = [r \in Reqs |-> [reqPool[r] EXCEPT !.st = "idle"]]
+    /\ wbPc' = "scan"
+    /\ UNCHANGED <<envVars, endioVars, ppVars, loopVars, doneVars, inflightReqs, wbTag, bio,
+                   gpWait>>
+
+(* scan_slots_for_writeback(), once per page_indexes= argument: under the  *)
+(* slot lock, an allocated slot that is not ZRAM_WB gets a pp-slot and     *)
+(* ZRAM_PP_SLOT (place_pp_slot).  ZRAM_PP_SLOT is not looked at, so an     *)
+(* index repeated in ScanQ is placed twice.                                *)
+scan ==
+    LET s == ScanQ[scanPos] IN
+    /\ wbPc = "scan"
+    /\ LockFree(s)
+    /\ IF Allocated(s) /\ ~TestFlag(s, "ZRAM_WB")
+       THEN /\ ppCtl' = ppCtl \cup {<<scanPos, s>>}
+            /\ ppLive' = ppLive \cup {<<scanPos, s>>}
+            /\ tbl' = [tbl EXCEPT ![s].flags = @ \cup {"ZRAM_PP_SLOT"}]
+       ELSE UNCHANGED <<ppCtl, ppLive, tbl>>
+    /\ scanPos' = scanPos + 1
+    /\ wbPc' = IF scanPos = Len(ScanQ) THEN "select" ELSE "scan"
+    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
+                   slotLock, bitmap, disk>>
+
+(* while ((pps = select_pp_slot(ctl))): any Selectable pp-slot may be next *)
+(* (ZramCommon: the bucket order up to sizes).  None left: leave the loop. *)
+select ==
+    /\ wbPc = "select"
+    /\ IF ppCtl = {}
+       THEN wbPc' = "releaseReq" /\ UNCHANGED wbPps
+       ELSE \E pps \in Selectable(ppCtl) : wbPps' = pps /\ wbPc' = "limitCheck"
+    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbBlk, wbReq,
+                   wbRet, wbRetPc>>
+
+(* if (zram->wb_limit_enable && !zram->bd_wb_limit) { ret = -EIO; break; } *)
+(* No lock since 4/6: only this task writes bd_wb_limit during writeback.  *)
+limitCheck ==
+    /\ wbPc = "limitCheck"
+    /\ IF WbLimitEnable /\ bdLimit = 0
+       THEN wbRet' = "EIO" /\ wbPc' = "releaseReq"
+       ELSE wbPc' = "selectIdleReq" /\ UNCHANGED wbRet
+    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk,
+                   wbReq, wbRetPc>>
+
+(* while (!req) { req = zram_select_idle_req(wb_ctl); if (req) break;      *)
+(*   wait_event(...); err = zram_complete_done_reqs(); ... }               *)
+(* A request kept from a next: iteration is used again.                    *)
+selectIdleReq ==
+    /\ wbPc = "selectIdleReq"
+    /\ IF wbReq # NoReq
+       THEN wbPc' = "reserveBlock" /\ UNCHANGED <<wbReq, idleReqs, reqPool, wbRetPc>>
+       ELSE IF idleReqs # <<>>
+       THEN /\ wbReq' = Head(idleReqs)
+            /\ idleReqs' = Tail(idleReqs)
+            /\ reqPool' = [reqPool EXCEPT ![Head(idleReqs)].st = "selected"]
+            /\ wbPc' = "reserveBlock"
+            /\ UNCHANGED wbRetPc
+       ELSE /\ wbPc' = "waitDone"
+            /\ wbRetPc' = "selectIdleReq"
+            /\ UNCHANGED <<wbReq, idleReqs, reqPool>>
+    /\ UNCHANGED <<envVars, endioVars, doneVars, lifeVars, bio, ppVars, inflightReqs, wbTag,
+                   wbPps, wbBlk, wbRet>>
+
+(* wait_event(wb_ctl->done_wait, !list_empty(&wb_ctl->done_reqs)): the     *)
+(* condition holds -> go on; else sleep on done_wait (see the header for   *)
+(* why registering and checking are one step).                             *)
+waitDone ==
+    /\ wbPc = "waitDone"
+    /\ ~CompletionReinit
+    /\ IF doneReqs # <<>>
+       THEN wbPc' = "completeDoneReqs" /\ UNCHANGED wbWaiting
+       ELSE wbPc' = "waitSleep" /\ wbWaiting' = TRUE
+    /\ UNCHANGED <<envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
+                   doneReqs, numInflight, doneCnt>>
+
+(* schedule() in wait_event: runs again only once a wake_up took it off    *)
+(* the queue, then re-checks the condition.                                *)
+waitSleep ==
+    /\ wbPc = "waitSleep"
+    /\ ~wbWaiting
+    /\ wbPc' = "waitDone"
+    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, loopVars, reqListVars, wbTag>>
+
+(* zram_writeback_complete(req) then release_pp_slot(req->pps) and         *)
+(* req->pps = NULL.  bi_status is 0 until the bio has ended.               *)
+(*  error: zram_account_writeback_rollback (refund), release the block.    *)
+(*  success: bd_writes++; slot_lock; !ZRAM_PP_SLOT -> the slot changed     *)
+(*    under us: release the block; else (6.19) slot_free(), or (mainline)  *)
+(*    clear ZRAM_IDLE, zs_free() the object, keep size and priority; then  *)
+(*    handle = blk_idx, ZRAM_WB; slot_unlock.  A ZRAM_PP_SLOT slot is not  *)
+(*    ZRAM_WB (the scan skips those), so slot_free() releases no block     *)
+(*    here and the two leave the same table and bitmap in this model: the  *)
+(*    difference shows once size and priority are read back (compressed   *)
+(*    writeback).                                                          *)
+(* release_pp_slot: list_del_init, clear ZRAM_PP_SLOT under the slot lock, *)
+(* kfree(pps).  EARLY_PP_RELEASE (v3) releases the pp-slot before the      *)
+(* test; NO_PP_RECHECK drops the test; LIMIT_AT_COMPLETION charges the     *)
+(* limit here on success instead of before submission.                     *)
+CompleteReq(r) ==
+    LET p   == reqPool[r].pps
+        s   == p[2]
+        b   == reqPool[r].blk
+        err == bio[r].st = "ended" /\ bio[r].err
+        stillPpSlot == ~On("EARLY_PP_RELEASE") /\ TestFlag(s, "ZRAM_PP_SLOT")
+    IN
+    /\ LockFree(s)
+    /\ IF err
+       THEN /\ bdLimit' = IF WbLimitEnable /\ ~LimitAtCompletion THEN bdLimit + 1 ELSE bdLimit
+            /\ limPages' = IF LimitAtCompletion THEN limPages ELSE limPages - 1
+            /\ bitmap' = bitmap \ {b}
+            /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {"ZRAM_PP_SLOT"}]
+            /\ wbRet' = "EBIO"
+            /\ UNCHANGED wbTag
+       ELSE /\ IF LimitAtCompletion THEN ChargeLimit(limEpoch) ELSE UNCHANGED <<bdLimit, limPages>>
+            /\ UNCHANGED wbRet
+            /\ IF ~On("NO_PP_RECHECK") /\ ~stillPpSlot                  \* guard:pp-recheck
+               THEN /\ bitmap' = bitmap \ {b}
+                    /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {"ZRAM_PP_SLOT"}]
+                    /\ UNCHANGED wbTag
+               ELSE /\ bitmap' = IF SlotFreeAtCompletion       \* 6.19: slot_free()
+                                 THEN FreePageBitmap(tbl, bitmap, s)
+                                 ELSE bitmap                  \* mainline: zs_free() only
+                    /\ tbl' = [tbl EXCEPT ![s] =
+                                  [flags |-> {"ZRAM_WB"}, handle |-> b, ver |-> 0]]
+                    /\ wbTag' = IF CompressedWb
+                                THEN [wbTag EXCEPT ![s] = TagAtCompletion(s)]
+                                ELSE wbTag
+    /\ ppCtl' = ppCtl \ {p}
+    /\ ppLive' = ppLive \ {p}
+
+\* zram_complete_done_reqs() (or, v2-v4, zram_wb_wait_for_completion()) has
+\* nothing left to complete: back to its caller.
+CompleteReqsReturn ==
+    /\ wbPc' = wbRetPc
+    /\ UNCHANGED <<limitVars, reqListVars, wbTag, tbl, bitmap, wbRet, ppCtl, ppLive, reqPool,
+                   doneReqs, numInflight>>
+
+\* What every step of the completion loop leaves alone.
+CompleteReqsFrame ==
+    UNCHANGED <<envOwn, endioVars, lifeVars, bio, slotLock, disk, scanPos, wbPps, wbBlk, wbReq,
+                wbRetPc, wbWaiting, doneCnt>>
+
+(* zram_complete_done_reqs(): while (atomic_read(num_inflight) > 0): pop   *)
+(* the head of done_reqs under done_lock; none -> break; complete it;      *)
+(* atomic_dec(num_inflight); release_pp_slot; list_add(idle_reqs).         *)
+completeDoneReqs ==
+    /\ wbPc = "completeDoneReqs"
+    /\ ~CompletionReinit
+    /\ IF numInflight > 0 /\ doneReqs # <<>>
+       THEN LET r == Head(doneReqs) IN
+            /\ CompleteReq(r)
+            /\ doneReqs' = Tail(doneReqs)
+            /\ numInflight' = numInflight - 1
+            /\ idleReqs' = <<r>> \o idleReqs
+            /\ reqPool' = [reqPool EXCEPT ![r] = [@ EXCEPT !.st = "idle", !.pps = NoPps]]
+            /\ UNCHANGED <<wbPc, inflightReqs>>
+       ELSE CompleteReqsReturn
+    /\ CompleteReqsFrame
+
+(* if (blk_idx == INVALID_BDEV_BLOCK) blk_idx = zram_reserve_bdev_block(): *)
+(* find_next_zero_bit from 0 and set_bit (no retry: the only setter);      *)
+(* none left -> ret = -ENOSPC; break.                                      *)
+reserveBlock ==
+    /\ wbPc = "reserveBlock"
+    /\ IF wbBlk # NoBlock
+       THEN wbPc' = "readSlot" /\ UNCHANGED <<bitmap, wbBlk, wbRet>>
+       ELSE LET b == LowestFree(DiskBlocks) IN
+            IF b = -1
+            THEN /\ wbRet' = "ENOSPC"
+                 /\ wbPc' = "releaseReq"
+                 /\ UNCHANGED <<bitmap, wbBlk>>
+            ELSE /\ bitmap' = bitmap \cup {b}
+                 /\ wbBlk' = b
+                 /\ wbPc' = "readSlot"
+                 /\ UNCHANGED wbRet
+    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, ppVars, reqListVars, wbTag, tbl,
+                   slotLock, disk, wbPps, wbReq, wbRetPc>>
+
+(* index = pps->index; slot_lock(index); if (!ZRAM_PP_SLOT) goto next      *)
+(* (lock held); read_from_zspool(req->page); slot_unlock().                *)
+readSlot ==
+    /\ wbPc = "readSlot"
+    /\ LockFree(PpsSlot)
+    /\ IF ~TestFlag(PpsSlot, "ZRAM_PP_SLOT")
+       THEN /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = "wb"]
+            /\ wbPc' = "next"
+            /\ UNCHANGED reqPool
+       ELSE /\ reqPool' = [reqPool EXCEPT ![wbReq].data = Page(PpsSlot, tbl[PpsSlot].ver)]
+            /\ wbPc' = "submitWbRequest"
+            /\ UNCHANGED slotLock
+    /\ UNCHANGED <<limitVars, envOwn, endioVars, doneVars, lifeVars, bio, ppVars, loopVars,
+                   reqListVars, wbTag, tbl, bitmap, disk>>
+
+(* list_del_init(&pps->entry) ("from now on pp-slot is owned by the req";  *)
+(* PPS_NOT_OWNED, v1, leaves it in its bucket); req->blk_idx, req->pps,    *)
+(* bio_init(REQ_OP_WRITE), sector, bi_end_io, the page;                    *)
+(* zram_submit_wb_request(): zram_account_writeback_submit (charge, unless *)
+(* LIMIT_AT_COMPLETION), atomic_inc(num_inflight), bi_private = wb_ctl,    *)
+(* submit_bio (COMPLETION_REINIT: also list_add_tail(inflight_reqs));      *)
+(* then blk_idx = INVALID_BDEV_BLOCK; req = NULL.                          *)
+submitWbRequest ==
+    LET r == wbReq IN
+    /\ wbPc = "submitWbRequest"
+    /\ ppCtl' = IF On("PPS_NOT_OWNED") THEN ppCtl ELSE ppCtl \ {wbPps}
+    /\ reqPool' = [reqPool EXCEPT ![r] = [@ EXCEPT !.st = "inflight", !.blk = wbBlk, !.pps = wbPps]]
+    /\ bio' = [bio EXCEPT ![r] = [st |-> "inflight", blk |-> wbBlk, data |-> reqPool[r].data,
+                                  slot |-> PpsSlot, err |-> FALSE]]
+    /\ IF LimitAtCompletion THEN UNCHANGED <<bdLimit, limPages>> ELSE ChargeLimit(limEpoch)
+    /\ numInflight' = numInflight + 1
+    /\ inflightReqs' = IF CompletionReinit THEN Append(inflightReqs, r) ELSE inflightReqs
+    /\ wbBlk' = NoBlock
+    /\ wbReq' = NoReq
+    /\ wbPc' = "select"
+    /\ UNCHANGED <<tableVars, envOwn, endioVars, lifeVars, wbTag, scanPos, ppLive, wbPps,
+                   wbRet, wbRetPc, idleReqs, wbWaiting, doneReqs, doneCnt>>
+
+(* next: slot_unlock(index); release_pp_slot(pps).  blk_idx and req are    *)
+(* kept for the next iteration.  Unlock and release_pp_slot's re-lock are  *)
+(* one step (as in ZramSingle).                                            *)
+next ==
+    /\ wbPc = "next"
+    /\ slotLock' = [slotLock EXCEPT ![PpsSlot] = NoOwner]
+    /\ tbl' = [tbl EXCEPT ![PpsSlot].flags = @ \ {"ZRAM_PP_SLOT"}]
+    /\ ppCtl' = ppCtl \ {wbPps}
+    /\ ppLive' = ppLive \ {wbPps}
+    /\ wbPc' = "select"
+    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
+                   scanPos, bitmap, disk>>
+
+(* After the loop: "Selected idle req, but never submitted it":            *)
+(* if (req) release_wb_req(req) (free its page and the request).           *)
+releaseReq ==
+    /\ wbPc = "releaseReq"
+    /\ reqPool' = IF wbReq # NoReq THEN [reqPool EXCEPT ![wbReq].st = "freed"] ELSE reqPool
+    /\ wbReq' = NoReq
+    /\ wbPc' = "releaseBlock"
+    /\ UNCHANGED <<envVars, endioVars, doneVars, lifeVars, bio, ppVars, reqListVars, wbTag,
+                   wbPps, wbBlk, wbRet, wbRetPc>>
+
+(* if (blk_idx != INVALID_BDEV_BLOCK) zram_release_bdev_block(blk_idx)     *)
+(* (commit 3e8d8eb8d7f5).  BLK_IDX_LEAK (v6.19) has no such line: the      *)
+(* local blk_idx dies with the return, its bit stays set.                  *)
+releaseBlock ==
+    /\ wbPc = "releaseBlock"
+    /\ bitmap' = IF wbBlk # NoBlock /\ ~On("BLK_IDX_LEAK")   \* guard:release-carried
+                 THEN bitmap \ {wbBlk} ELSE bitmap
+    /\ wbBlk' = NoBlock
+    /\ wbPc' = "drainWait"
+    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, ppVars, reqListVars, wbTag, tbl,
+                   slotLock, disk, wbPps, wbReq, wbRet, wbRetPc>>
+
+(* while (atomic_read(&num_inflight) > 0) { wait_event(...);               *)
+(*   err = zram_complete_done_reqs(); ... }                                *)
+drainWait ==
+    /\ wbPc = "drainWait"
+    /\ ~CompletionReinit
+    /\ IF numInflight > 0
+       THEN wbPc' = "waitDone" /\ wbRetPc' = "drainWait"
+       ELSE wbPc' = "releaseCtl" /\ UNCHANGED wbRetPc
+    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk, wbReq,
+                   wbRet>>
+
+(* writeback_store: release_pp_ctl() releases every pp-slot left in the    *)
+(* buckets (release_pp_slot: clear ZRAM_PP_SLOT under the lock, kfree).    *)
+releaseCtl ==
+    /\ wbPc = "releaseCtl"
+    /\ IF ppCtl = {}
+       THEN wbPc' = "releaseWbCtl" /\ UNCHANGED <<tbl, ppCtl, ppLive>>
+       ELSE LET pps == CHOOSE x \in ppCtl : TRUE IN
+            /\ LockFree(pps[2])
+            /\ tbl' = [tbl EXCEPT ![pps[2]].flags = @ \ {"ZRAM_PP_SLOT"}]
+            /\ ppCtl' = ppCtl \ {pps}
+            /\ ppLive' = ppLive \ {pps}
+            /\ wbPc' = "releaseCtl"
+    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
+                   scanPos, slotLock, bitmap, disk>>
+
+(* release_wb_ctl(): WARN_ON(num_inflight), WARN_ON(!list_empty(done_reqs))*)
+(* (AllBiosAccounted), release_wb_req() for every request on idle_reqs,    *)
+(* then kfree_rcu(wb_ctl, rcu) (bf62f69574b1) -- the free waits for every  *)
+(* RCU reader inside now -- or kfree(wb_ctl) (WB_CTL_UAF, v6.19).  Then    *)
+(* pp_in_progress = 0, up_read(init_lock), return.                         *)
+releaseWbCtl ==
+    /\ wbPc = "releaseWbCtl"
+    /\ reqPool' = [r \in Reqs |-> IF r \in {idleReqs[i] : i \in 1..Len(idleReqs)}
+                              THEN [reqPool[r] EXCEPT !.st = "freed"] ELSE reqPool[r]]
+    /\ idleReqs' = <<>>
+    /\ IF UseRcu
+       THEN ctlSt' = "rcuPending" /\ gpWait' = rcuReaders
+       ELSE ctlSt' = "freed" /\ UNCHANGED gpWait
+    /\ wbPc' = "done"
+    /\ UNCHANGED <<envVars, endioVars, doneVars, bio, ppVars, loopVars, inflightReqs, wbTag>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* The endio of request r.  Its first step is the backing device ending    *)
+(* the bio -- the page lands on the block, or (BioErrors) bi_status is an  *)
+(* error and the block keeps what it had -- and the start of               *)
+(* zram_writeback_endio (rcu_read_lock when UseRcu).                       *)
+(***************************************************************************)
+BioEnds(r) ==
+    /\ bio[r].st = "inflight"
+    /\ \/ /\ disk' = [disk EXCEPT ![bio[r].blk] = bio[r].data]
+          /\ bio' = [bio EXCEPT ![r].st = "ended", ![r].err = FALSE]
+          /\ wbOkSlots' = wbOkSlots \cup {bio[r].slot}
+       \/ /\ BioErrors
+          /\ bio' = [bio EXCEPT ![r].st = "ended", ![r].err = TRUE]
+          /\ UNCHANGED <<disk, wbOkSlots>>
+    /\ rcuReaders' = IF UseRcu THEN rcuReaders \cup {r} ELSE rcuReaders
+
+\* A later step of the endio: the bio ended at its entry step.
+BioEndedEarlier(r) == UNCHANGED <<bio, disk, wbOkSlots, rcuReaders>>
+
+\* Where the endio goes once it has nothing left to do on wb_ctl.
+EndioTail == IF UseRcu THEN "endioRcuUnlock" ELSE EndioEntry
+
+(* spin_lock_irqsave(done_lock); list_add(&req->entry, &done_reqs);        *)
+(* spin_unlock_irqrestore().  After the unlock the endio no longer         *)
+(* touches req.  LOST_WAKEUP runs this after the wake_up.                  *)
+endioLock(r) ==
+    /\ endioPc[r] = "endioLock"
+    /\ IF EndioEntry = "endioLock" THEN BioEnds(r) ELSE BioEndedEarlier(r)
+    /\ doneReqs' = <<r>> \o doneReqs
+    /\ reqPool' = [reqPool EXCEPT ![r].st = "done"]
+    /\ endioPc' = [endioPc EXCEPT ![r] =
+                     IF On("LOST_WAKEUP") THEN EndioTail ELSE "endioWakeUp"]
+    /\ UNCHANGED <<limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, wbWaiting,
+                   numInflight, doneCnt>>
+
+(* wake_up(&wb_ctl->done_wait): takes the waitqueue lock inside wb_ctl and *)
+(* wakes the task if it sleeps there.  A wake_up with nobody on the queue  *)
+(* is lost.                                                                *)
+endioWakeUp(r) ==
+    /\ endioPc[r] = "endioWakeUp"
+    /\ IF EndioEntry = "endioWakeUp" THEN BioEnds(r) ELSE BioEndedEarlier(r)
+    /\ wbWaiting' = FALSE
+    /\ endioPc' = [endioPc EXCEPT ![r] =
+                     IF On("LOST_WAKEUP") THEN "endioLock" ELSE EndioTail]
+    /\ UNCHANGED <<limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, doneReqs,
+                   numInflight, doneCnt, reqPool>>
+
+(* rcu_read_unlock() (bf62f69574b1): the end of the read-side section.     *)
+endioRcuUnlock(r) ==
+    /\ endioPc[r] = "endioRcuUnlock"
+    /\ rcuReaders' = rcuReaders \ {r}
+    /\ gpWait' = gpWait \ {r}
+    /\ endioPc' = [endioPc EXCEPT ![r] = EndioEntry]
+    /\ UNCHANGED <<envVars, taskVars, doneVars, reqVars, ctlSt, wbOkSlots>>
+
+(* The RCU grace period: once no reader that was inside rcu_read_lock()    *)
+(* at kfree_rcu() time is still inside, the callback frees wb_ctl.         *)
+rcuGp ==
+    /\ ctlSt = "rcuPending"
+    /\ gpWait = {}
+    /\ ctlSt' = "freed"
+    /\ UNCHANGED <<envVars, taskVars, endioVars, doneVars, reqVars, gpWait>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* The v2-v4 completion design (COMPLETION_REINIT), from the v4 1/6 patch: *)
+(* zram_submit_wb_request() also list_add_tail()s the request to           *)
+(* inflight_reqs (submitWbRequest); the endio decrements num_inflight and  *)
+(* the last one complete()s wb_ctl->done; zram_wb_wait_for_completion()    *)
+(* waits on it, re-initialises it and completes every request on           *)
+(* inflight_reqs, ended or not.  These actions run instead of the merged   *)
+(* design's under its labels waitDone, completeDoneReqs and drainWait,     *)
+(* and under their own: reinitCompletion, endioDec, endioComplete.         *)
+(***************************************************************************)
+
+(* zram_wb_wait_for_completion(): if (atomic_read(num_inflight))           *)
+(* wait_for_completion_io(&done) -- blocks until done's count is positive  *)
+(* and consumes one; 0 in flight skips it.                                 *)
+waitForCompletion ==
+    /\ wbPc = "waitDone"
+    /\ CompletionReinit
+    /\ IF numInflight = 0
+       THEN UNCHANGED doneCnt
+       ELSE doneCnt > 0 /\ doneCnt' = doneCnt - 1
+    /\ wbPc' = "reinitCompletion"
+    /\ UNCHANGED <<envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
+                   wbWaiting, doneReqs, numInflight>>
+
+(* reinit_completion(&wb_ctl->done), then every request on inflight_reqs  *)
+(* is treated as finished.                                                 *)
+reinitCompletion ==
+    /\ wbPc = "reinitCompletion"
+    /\ doneCnt' = 0
+    /\ wbPc' = "completeDoneReqs"
+    /\ UNCHANGED <<envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
+                   wbWaiting, doneReqs, numInflight>>
+
+(* Then while (!list_empty(inflight_reqs)): list_move the head to          *)
+(* idle_reqs, complete it, release_pp_slot -- whether or not its bio has   *)
+(* ended; the endio decrements num_inflight.                               *)
+completeInflightReqs ==
+    /\ wbPc = "completeDoneReqs"
+    /\ CompletionReinit
+    /\ IF inflightReqs # <<>>
+       THEN LET r == Head(inflightReqs) IN
+            /\ CompleteReq(r)
+            /\ inflightReqs' = Tail(inflightReqs)
+            /\ idleReqs' = <<r>> \o idleReqs
+            /\ reqPool' = [reqPool EXCEPT ![r] = [@ EXCEPT !.st = "idle", !.pps = NoPps]]
+            /\ UNCHANGED <<wbPc, doneReqs, numInflight>>
+       ELSE CompleteReqsReturn
+    /\ CompleteReqsFrame
+
+(* The drain is one err = zram_wb_wait_for_completion().                   *)
+drainWaitForCompletion ==
+    /\ wbPc = "drainWait"
+    /\ CompletionReinit
+    /\ wbPc' = "waitDone"
+    /\ wbRetPc' = "releaseCtl"
+    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk, wbReq,
+                   wbRet>>
+
+(* COMPLETION_REINIT (v2-v4 endio): if (atomic_dec_return(&num_inflight)   *)
+(* == 0) complete(&wb_ctl->done).                                          *)
+endioDec(r) ==
+    /\ endioPc[r] = "endioDec"
+    /\ BioEnds(r)
+    /\ numInflight' = numInflight - 1
+    /\ endioPc' = [endioPc EXCEPT ![r] =
+                     IF numInflight - 1 = 0 THEN "endioComplete" ELSE EndioTail]
+    /\ UNCHANGED <<limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, wbWaiting,
+                   doneReqs, doneCnt, reqPool>>
+
+endioComplete(r) ==
+    /\ endioPc[r] = "endioComplete"
+    /\ doneCnt' = doneCnt + 1
+    /\ endioPc' = [endioPc EXCEPT ![r] = EndioTail]
+    /\ UNCHANGED <<envVars, taskVars, lifeVars, reqVars, rcuReaders, wbOkSlots, wbWaiting,
+                   doneReqs, numInflight>>
+
+WbStep ==
+    \/ initWbCtl \/ scan \/ select \/ limitCheck \/ selectIdleReq \/ waitDone
+    \/ waitForCompletion \/ waitSleep \/ reinitCompletion \/ completeDoneReqs
+    \/ completeInflightReqs \/ reserveBlock \/ readSlot \/ submitWbRequest \/ next
+    \/ releaseReq \/ releaseBlock \/ drainWait \/ drainWaitForCompletion \/ releaseCtl
+    \/ releaseWbCtl
+
+EndioStep(r) ==
+    \/ endioLock(r) \/ endioWakeUp(r) \/ endioRcuUnlock(r)
+    \/ endioDec(r) \/ endioComplete(r)
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* The read of a ZRAM_WB slot with compressed writeback (mainline).  The   *)
+(* reader takes the handle under the slot lock as without it (ReadLock);   *)
+(* its bio brings the raw object (readBio, here); then                     *)
+(* decompress_bdev_page() (readDecompress) re-takes the slot lock and      *)
+(*   mainline (RB_RECHECK_WB_ONLY): tests ZRAM_WB only; not ZRAM_WB ->     *)
+(*     zero the page, -EIO (the bio fails, the slot is not marked          *)
+(*     accessed); else decompresses with the slot's size and priority now; *)
+(*   fixed: tests ZRAM_WB and the handle; both the same -> decompress;     *)
+(*     else read the slot again from the top (-EAGAIN to zram_read_page).  *)
+(***************************************************************************)
+ReadBioRaw(p) ==
+    /\ envPc[p] = "readBio"
+    /\ rdVal' = disk[rdBlk]
+    /\ Goto(p, "readDecompress")
+    /\ UNCHANGED <<wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ GhostNext
+
+ReadDecompress(p) ==
+    LET s == envSlot[p] IN
+    /\ envPc[p] = "readDecompress"
+    /\ LockFree(s)
+    /\ IF On("RB_RECHECK_WB_ONLY")
+       THEN IF TestFlag(s, "ZRAM_WB")
+            THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
+            ELSE rdVal' = ReadEio /\ Goto(p, "envDone")
+       ELSE IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk   \* guard:rb-recheck
+            THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
+            ELSE UNCHANGED rdVal /\ Goto(p, "readLock")
+    /\ UNCHANGED <<wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ GhostNext
+
+\* The environment of this design: ZramCommon's, with the read bio and the
+\* deferred decompression above in compressed mode.
+BEnvStep(p) ==
+    IF CompressedWb /\ envPc[p] \in {"readBio", "readDecompress"}
+    THEN ReadBioRaw(p) \/ ReadDecompress(p)
+    ELSE EnvStep(p, wbVars)
+BEnvNext == \E p \in EnvProcs : BEnvStep(p) /\ Took(p, envPc[p])
+
+\* Everything has returned and wb_ctl is gone: stutter, so that TLC's
+\* deadlock check only reports a process stuck before its end.
+Finished ==
+    /\ wbPc = "done" /\ EnvDone /\ ctlSt = "freed"
+    /\ \A r \in Reqs : endioPc[r] = EndioEntry /\ bio[r].st # "inflight"
+    /\ UNCHANGED vars
 
 \* Each step names its process and label in lastStep (see ZramCommon).
 Next ==
@@ -782,45 +836,10 @@ Fairness ==
 Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
-\* The labels of the writeback task (values of wbPc) and of each request's
-\* endio (values of endioPc[r]); TypeOK proves both sets complete.  rcuGp,
-\* the end of a grace period, is a step without a pc of its own;
-\* readDecompress is a label of the read process (compressed writeback).
-WbLabels == {"initWbCtl", "scan", "select", "limitCheck", "selectIdleReq", "waitDone",
-             "waitSleep", "reinitCompletion", "completeDoneReqs", "reserveBlock", "readSlot",
-             "submitWbRequest", "next", "releaseReq", "releaseBlock", "drainWait",
-             "releaseCtl", "releaseWbCtl", "done"}
-EndioLabels == {"endioLock", "endioWakeUp", "endioRcuUnlock", "endioDec", "endioComplete"}
-OtherSteps == {"rcuGp", "readDecompress"}
-
-\* The labels a step can carry ("done" is where the task rests): zwb reach's
-\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
-\* (writeback_limit_store cannot run beside a writeback here: see the ASSUME
-\* on EnvProcs, so "limitStore" is no step of this design.)
-StepLabels == (WbLabels \ {"done"}) \cup EndioLabels \cup OtherSteps \cup (EnvStepLabels \ {"limitStore"})
-ASSUME PrintT(<<"zwb-labels", StepLabels>>)
-
-TypeOK ==
-    /\ EnvTypeOKWith({"readDecompress"})
-    /\ wbPc \in WbLabels
-    /\ StepTypeOK(StepLabels)
-    /\ \A r \in Reqs : endioPc[r] \in EndioLabels
-    /\ wbBlk \in {NoBlock} \cup DiskBlocks
-    /\ wbReq \in {NoReq} \cup Reqs
-    /\ ppCtl \subseteq ppLive
-    /\ ppLive \subseteq (1..Len(ScanQ)) \X Slots
-    /\ ctlSt \in {"none", "live", "rcuPending", "freed"}
-    /\ numInflight \in 0..PoolSize
-    /\ \A r \in Reqs :
-         /\ req[r].st \in {"none", "idle", "selected", "inflight", "done", "freed"}
-         /\ bio[r].st \in {"idle", "inflight", "ended"}
-    /\ rcuReaders \subseteq Reqs /\ gpWait \subseteq rcuReaders
-    /\ ~CompressedWb => wbTag = [s \in Slots |-> Zero]
-
 \* Owners of reserved blocks: ZRAM_WB slots, requests the task has submitted
 \* and not yet completed, and the loop's carried blk_idx.
-ReqHolders == { [who |-> <<"req", r>>, blk |-> req[r].blk] :
-                    r \in {x \in Reqs : req[x].st \in {"inflight", "done"}} }
+ReqHolders == { [who |-> <<"req", r>>, blk |-> reqPool[r].blk] :
+                    r \in {x \in Reqs : reqPool[x].st \in {"inflight", "done"}} }
 Holders == SlotHolders \cup ReqHolders \cup
            (IF wbBlk # NoBlock THEN {[who |-> <<"wb">>, blk |-> wbBlk]} ELSE {})
 BlockNoDoubleUse == NoDoubleUse(Holders)
@@ -831,27 +850,27 @@ BlockHeldIsReserved == HeldIsReserved(Holders)
 \* The endio of r will still touch wb_ctl: its bio is in flight, or it is
 \* past its first step and before rcu_read_unlock.
 EndioPending(r) ==
-    IF endioPc[r] = EndioFirst THEN bio[r].st = "inflight"
+    IF endioPc[r] = EndioEntry THEN bio[r].st = "inflight"
     ELSE endioPc[r] # "endioRcuUnlock"
 \* Nothing freed is touched: no endio still to touch a freed wb_ctl, and no
 \* bio in flight into a freed request (its page and bio are inside it).  The
 \* parts are named, so that zwb trace can say which one a state breaks.
 NoEndioOnFreedWbCtl == \A r \in Reqs : EndioPending(r) => ctlSt # "freed"
-NoBioIntoFreedReq == \A r \in Reqs : bio[r].st = "inflight" => req[r].st # "freed"
+NoBioIntoFreedReq == \A r \in Reqs : bio[r].st = "inflight" => reqPool[r].st # "freed"
 NoUseAfterFree ==
     /\ NoEndioOnFreedWbCtl
     /\ NoBioIntoFreedReq
 \* zram_writeback_complete dereferences req->pps: a submitted request has one.
 NoNullPpsDeref ==
-    \A r \in Reqs : req[r].st \in {"inflight", "done"} => req[r].pps # NoPps
+    \A r \in Reqs : reqPool[r].st \in {"inflight", "done"} => reqPool[r].pps # NoPps
 \* No request keeps a pointer to a released (kfree'd) pp-slot.
-NoDanglingPps == \A r \in Reqs : req[r].pps # NoPps => req[r].pps \in ppLive
+NoDanglingPps == \A r \in Reqs : reqPool[r].pps # NoPps => reqPool[r].pps \in ppLive
 \* No pp-slot is owned by two requests.
 NoPpsSharedByTwoRequests ==
-    \A r1, r2 \in Reqs : r1 # r2 /\ req[r1].pps # NoPps => req[r1].pps # req[r2].pps
+    \A r1, r2 \in Reqs : r1 # r2 /\ reqPool[r1].pps # NoPps => reqPool[r1].pps # reqPool[r2].pps
 \* A request on idle_reqs, selected, or freed has no bio in flight.
 NoInflightReqReuse ==
-    \A r \in Reqs : req[r].st \in {"idle", "selected", "freed"} => bio[r].st # "inflight"
+    \A r \in Reqs : reqPool[r].st \in {"idle", "selected", "freed"} => bio[r].st # "inflight"
 \* Every submitted bio is completed and accounted when writeback returns
 \* (release_wb_ctl's two WARN_ONs, and no bio still in flight).
 PastDrain == wbPc \in {"releaseCtl", "releaseWbCtl", "done"}

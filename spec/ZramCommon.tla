@@ -25,6 +25,33 @@
 (*    slotLock[s] across labels too.                                       *)
 (*  - Every environment process performs one operation on a slot it        *)
 (*    chooses nondeterministically, at any moment of the writeback.        *)
+(*                                                                         *)
+(* Variables, by writer: tableVars (the slot table, its locks and the      *)
+(* backing device: every process), limitVars (the limit: the writeback's   *)
+(* charge and writeback_limit_store), envOwn (what only the environment    *)
+(* writes: its processes' locals and the ghosts of what they did).  A      *)
+(* design adds its own groups; an action's frame names whole groups plus   *)
+(* the few variables of a group it writes in part.                         *)
+(*                                                                         *)
+(* Labels of the environment and the C each models (the values of envPc;   *)
+(* EnvTypeOK proves the set complete; docs/map.md is checked against this  *)
+(* table):                                                                 *)
+(*  freeNotify            zram_slot_free_notify(): trylock,                *)
+(*                        zram_free_page()                                 *)
+(*  discard               zram_bio_discard(): lock, zram_free_page()       *)
+(*  writeInstall          zram_write_page(): under the slot lock           *)
+(*                        zram_free_page() + the new object                *)
+(*  writeAccessed         zram_bio_write() -> zram_accessed()              *)
+(*  readLock              zram_read_page(): lock, ZRAM_WB?, handle (6/6:   *)
+(*                        under the lock), unlock                          *)
+(*  readHandleUnlocked    zram_get_handle() after the unlock               *)
+(*                        (READ_BLKIDX_UNLOCKED)                           *)
+(*  readBio               read_from_bdev(): the read bio reaches the block *)
+(*  readRecheck           the proposed re-check: lock, still ZRAM_WB on    *)
+(*                        the same block?                                  *)
+(*  readAccessed          zram_bio_read() -> zram_accessed()               *)
+(*  limitStore            writeback_limit_store() (single, multipage only) *)
+(*  envDone               (returned)                                       *)
 (***************************************************************************)
 EXTENDS Integers, FiniteSets, Sequences, TLC
 
@@ -63,25 +90,35 @@ Failed == <<0, -2>>                     \* rdVal of a read whose bio failed (no 
 ZsHandle == -1                          \* the handle of a slot held in zsmalloc: not a block
 Page(s, v) == IF v = 0 THEN Zero ELSE <<s, v>>
 
+\* The shared state: the writeback and the environment write it.
 VARIABLES
     tbl,        \* zram->table[s]: [flags, handle, ver]; flags \subseteq {"ZRAM_WB", "ZRAM_PP_SLOT"};
                 \*   handle = block index of a ZRAM_WB slot; ver = version held in zsmalloc (0: none)
     slotLock,   \* ZRAM_ENTRY_LOCK owner of each slot (a process name) or NoOwner
     bitmap,     \* zram->bitmap: the set of reserved backing-device blocks
-    disk,       \* what each backing-device block holds
+    disk        \* what each backing-device block holds
+
+\* The limit: the writeback charges it, writeback_limit_store sets it.
+VARIABLES
     bdLimit,    \* zram->bd_wb_limit
+    limPages    \* ghost: pages written back whose limit check followed the latest store
+
+\* What only the environment writes: its processes' locals and the ghosts of
+\* what they did.
+VARIABLES
     envPc,      \* program counter of each environment process
     envSlot,    \* the slot each environment process works on (0: not chosen yet)
     rdBlk,      \* zram_read_page: the block index the reader will read
     rdVal,      \* zram_read_page: the page the reader got
     latest,     \* ghost: the last version written to each slot (0: freed)
     rdSeen,     \* ghost: every page the read slot held while the read ran
-    limEpoch,   \* ghost: how many writeback_limit stores happened
-    limStored,  \* ghost: the value of the latest store (WbLimitInit at first)
-    limPages    \* ghost: pages written back whose limit check followed that store
+    limEpoch,   \* ghost: how many writeback_limit_stores happened
+    limStored   \* ghost: the value of the latest store (WbLimitInit at first)
 
-envVars == <<tbl, slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-             latest, rdSeen, limEpoch, limStored, limPages>>
+tableVars == <<tbl, slotLock, bitmap, disk>>
+limitVars == <<bdLimit, limPages>>
+envOwn == <<envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored>>
+envVars == <<tableVars, limitVars, envOwn>>
 
 (* The step that led to a state, for the reader of a trace: the process as *)
 (* the spec names it ("wb", "endio[2]", "bdev[0]", "freeNotify", ...) and  *)
@@ -107,6 +144,44 @@ Reach ==
     \/ lastStep'.label \in TLCGet(ReachRegister)
     \/ /\ PrintT(<<"zwb-reach", lastStep'.label>>)
        /\ TLCSet(ReachRegister, TLCGet(ReachRegister) \cup {lastStep'.label})
+
+-----------------------------------------------------------------------------
+\* EnvTypeOK, with labels of the read process a design adds (batched's
+\* readDecompress, compressed writeback).
+EnvTypeOKWith(extraLabels) ==
+    /\ \A s \in Slots :
+         /\ tbl[s].flags \subseteq {"ZRAM_WB", "ZRAM_PP_SLOT"}
+         /\ tbl[s].handle \in DiskBlocks
+         /\ tbl[s].ver \in Nat
+    /\ bitmap \subseteq DiskBlocks
+    /\ bdLimit \in Nat
+    /\ \A p \in EnvProcs : envPc[p] \in EnvLabels \cup extraLabels
+EnvTypeOK == EnvTypeOKWith({})
+
+\* Where each environment process starts.
+FirstLabel(p) ==
+    CASE p = "freeNotify" -> "freeNotify"
+      [] p = "discard"    -> "discard"
+      [] p = "write"      -> "writeInstall"
+      [] p = "read"       -> "readLock"
+      [] p = "limitStore" -> "limitStore"
+
+EnvInit ==
+    /\ tbl = [s \in Slots |-> [flags |-> {}, handle |-> 0, ver |-> 1]]
+    /\ slotLock = [s \in Slots |-> NoOwner]
+    /\ bitmap = {}
+    /\ disk = [b \in DiskBlocks |-> Junk]
+    /\ bdLimit = WbLimitInit
+    /\ envPc = [p \in EnvProcs |-> FirstLabel(p)]
+    /\ envSlot = [p \in EnvProcs |-> 0]
+    /\ rdBlk = 0
+    /\ rdVal = Zero
+    /\ latest = [s \in Slots |-> 1]
+    /\ rdSeen = {}
+    /\ limEpoch = 0
+    /\ limStored = WbLimitInit
+    /\ limPages = 0
+    /\ InitStep
 
 -----------------------------------------------------------------------------
 (* Slot helpers: zram_test_flag, zram_allocated, zram_free_page.           *)
@@ -181,13 +256,6 @@ GhostNext ==
 (* always a lock acquisition (or trylock).                                 *)
 (***************************************************************************)
 
-FirstLabel(p) ==
-    CASE p = "freeNotify" -> "freeNotify"
-      [] p = "discard"    -> "discard"
-      [] p = "write"      -> "writeInstall"
-      [] p = "read"       -> "readLock"
-      [] p = "limitStore" -> "limitStore"
-
 \* The slot of p: any slot at its first step, the chosen one afterwards.
 SlotChoices(p) == IF envSlot[p] = 0 THEN Slots ELSE {envSlot[p]}
 
@@ -205,8 +273,7 @@ FreeNotify(p, others) ==
                  /\ latest' = [latest EXCEPT ![s] = 0]
             ELSE UNCHANGED <<bitmap, tbl, latest>>   \* miss_free++
     /\ Goto(p, "envDone")
-    /\ UNCHANGED <<slotLock, disk, bdLimit, rdBlk, rdVal, limEpoch, limStored, limPages>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored>>
     /\ GhostNext
 
 \* zram_bio_discard(): slot lock (sleeping), zram_free_page(), unlock.
@@ -219,8 +286,7 @@ Discard(p, others) ==
          /\ tbl' = FreePageTbl(tbl, s)
          /\ latest' = [latest EXCEPT ![s] = 0]
     /\ Goto(p, "envDone")
-    /\ UNCHANGED <<slotLock, disk, bdLimit, rdBlk, rdVal, limEpoch, limStored, limPages>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored>>
     /\ GhostNext
 
 \* zram_write_page(): compress outside the lock, then under the slot lock
@@ -238,8 +304,7 @@ WriteInstall(p, others) ==
          /\ tbl' = [FreePageTbl(tbl, s) EXCEPT ![s].ver = v]
          /\ latest' = [latest EXCEPT ![s] = v]
     /\ Goto(p, "writeAccessed")
-    /\ UNCHANGED <<slotLock, disk, bdLimit, rdBlk, rdVal, limEpoch, limStored, limPages>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored>>
     /\ GhostNext
 
 \* zram_bio_write() / zram_bio_read() after the page: slot lock,
@@ -250,9 +315,8 @@ Accessed(p, label, others) ==
     /\ LockFree(s)
     /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {"ZRAM_PP_SLOT"}]
     /\ Goto(p, "envDone")
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, rdVal, latest,
-                   limEpoch, limStored, limPages>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, limitVars, slotLock, bitmap, disk, envSlot, rdBlk, rdVal, latest,
+                   limEpoch, limStored>>
     /\ GhostNext
 
 (***************************************************************************)
@@ -285,8 +349,7 @@ ReadLock(p, others) ==
                  /\ rdBlk' = tbl[s].handle
                  /\ rdVal' = rdVal
                  /\ Goto(p, "readBio")
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, latest, limEpoch, limStored, limPages>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, tableVars, limitVars, latest, limEpoch, limStored>>
     /\ GhostNext
 
 \* READ_BLKIDX_UNLOCKED: read_from_bdev(zram, page, zram_get_handle(zram, index))
@@ -299,9 +362,7 @@ ReadHandleUnlocked(p, others) ==
     /\ envPc[p] = "readHandleUnlocked"
     /\ rdBlk' = IF TestFlag(s, "ZRAM_WB") \/ tbl[s].ver = 0 THEN tbl[s].handle ELSE ZsHandle
     /\ Goto(p, "readBio")
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdVal, latest,
-                   limEpoch, limStored, limPages>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdVal, latest, limEpoch, limStored>>
     /\ GhostNext
 
 \* read_from_bdev(): the read bio reaches the block.  A sector beyond the
@@ -314,9 +375,7 @@ ReadBio(p, others) ==
             /\ Goto(p, IF ReadRechecks THEN "readRecheck" ELSE "readAccessed")
        ELSE /\ rdVal' = Failed
             /\ Goto(p, "envDone")
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, latest,
-                   limEpoch, limStored, limPages>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
     /\ GhostNext
 
 \* The re-check (fixed read path): slot lock; still ZRAM_WB on rdBlk? keep
@@ -327,9 +386,8 @@ ReadRecheck(p, others) ==
     /\ LockFree(s)
     /\ Goto(p, IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk
                THEN "readAccessed" ELSE "readLock")
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, bdLimit, envSlot, rdBlk, rdVal, latest,
-                   limEpoch, limStored, limPages>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, rdVal, latest, limEpoch,
+                   limStored>>
     /\ GhostNext
 
 \* writeback_limit_store() (single, multipage: init_lock shared +
@@ -342,8 +400,7 @@ LimitStore(p, others) ==
          /\ limEpoch' = limEpoch + 1
          /\ limPages' = 0
     /\ Goto(p, "envDone")
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, envSlot, rdBlk, rdVal, latest>>
-    /\ UNCHANGED others
+    /\ UNCHANGED <<others, tableVars, envSlot, rdBlk, rdVal, latest>>
     /\ GhostNext
 
 \* One step of environment process p; `others` are the design's own
@@ -357,23 +414,6 @@ EnvStep(p, others) ==
 EnvNext(others) == \E p \in EnvProcs : EnvStep(p, others) /\ Took(p, envPc[p])
 
 
-EnvInit ==
-    /\ tbl = [s \in Slots |-> [flags |-> {}, handle |-> 0, ver |-> 1]]
-    /\ slotLock = [s \in Slots |-> NoOwner]
-    /\ bitmap = {}
-    /\ disk = [b \in DiskBlocks |-> Junk]
-    /\ bdLimit = WbLimitInit
-    /\ envPc = [p \in EnvProcs |-> FirstLabel(p)]
-    /\ envSlot = [p \in EnvProcs |-> 0]
-    /\ rdBlk = 0
-    /\ rdVal = Zero
-    /\ latest = [s \in Slots |-> 1]
-    /\ rdSeen = {}
-    /\ limEpoch = 0
-    /\ limStored = WbLimitInit
-    /\ limPages = 0
-    /\ InitStep
-
 EnvDone == \A p \in EnvProcs : envPc[p] = "envDone"
 
 -----------------------------------------------------------------------------
@@ -381,18 +421,6 @@ EnvDone == \A p \in EnvProcs : envPc[p] = "envDone"
 (* Invariants shared by every design (names used by the Java twin, the     *)
 (* harnesses and the docs).                                                *)
 (***************************************************************************)
-
-\* EnvTypeOK, with labels of the read process a design adds (batched's
-\* readDecompress, compressed writeback).
-EnvTypeOKWith(extraLabels) ==
-    /\ \A s \in Slots :
-         /\ tbl[s].flags \subseteq {"ZRAM_WB", "ZRAM_PP_SLOT"}
-         /\ tbl[s].handle \in DiskBlocks
-         /\ tbl[s].ver \in Nat
-    /\ bitmap \subseteq DiskBlocks
-    /\ bdLimit \in Nat
-    /\ \A p \in EnvProcs : envPc[p] \in EnvLabels \cup extraLabels
-EnvTypeOK == EnvTypeOKWith({})
 
 \* No lost or stale data: every slot that nobody is modifying reads back as
 \* the last version written to it (a freed slot as the zero page).

@@ -20,47 +20,61 @@
 (* limitStore (writeback_limit_store takes init_lock shared and            *)
 (* wb_limit_lock, as in single, so it may land mid-writeback).             *)
 (*                                                                         *)
-(* Labels: values of wbPc (the writeback task), in program order:          *)
-(*   scan                 scan_slots_for_writeback (one slot per step)     *)
-(*   poolAlloc            kzalloc(req_pool) or req_prealloc; init done/flags*)
-(*   nextRequest          zram_writeback_next_request, first call: one     *)
-(*                        iteration of its for loop (alloc_page, then      *)
-(*                        test_and_set_bit(ALLOCATED)) per step            *)
-(*   startPlug            blk_start_plug                                   *)
-(*   select               req->pps = select_pp_slot(ctl)                   *)
-(*   limitCheck           wb_limit_lock; !bd_wb_limit -> -EIO, break       *)
-(*   allocBlock           if (!req->blk_idx) alloc_block_bdev; -ENOSPC     *)
-(*   readSlot             slot lock; !ZRAM_PP_SLOT -> goto next;           *)
-(*                        zram_read_from_zspool(req->page); unlock         *)
-(*   next                 next: slot unlock; release_pp_slot; pps = NULL   *)
-(*   submitBio            bio_init..., list_del_init(&pps->entry),         *)
-(*                        submit_bio (into the plug)                       *)
-(*   getRequest           do { req = zram_writeback_next_request(...):     *)
-(*                        one iteration per step; on NULL blk_finish_plug  *)
-(*   waitCompletion       wait_for_completion_io(&done); blk_start_plug    *)
-(*   writebackComplete    zram_writeback_complete(req): test_and_clear_bit *)
-(*                        (COMPLETED), bi_status, slot lock, re-test       *)
-(*                        ZRAM_PP_SLOT, convert, charge                    *)
-(*   completeNext         its next: slot unlock; release_pp_slot; NULL     *)
-(*   completeError        if (err) release_pp_slot; req->pps = NULL        *)
-(*   finishPlug           blk_finish_plug; if (req) clear_bit(ALLOCATED)   *)
-(*   drainCount           fixed REQ_POOL_UAF only: wait for one complete() *)
-(*                        per submitted bio                                *)
-(*   drainTest            while (test_bit(ALLOCATED, &req_pool[i].flags))  *)
-(*   drainWait              wait_for_completion_io(&done)                  *)
-(*   drainComplete        zram_writeback_complete(&req_pool[i])            *)
-(*   drainCompleteNext    its next: slot unlock; release_pp_slot; NULL     *)
-(*   drainError           release_pp_slot(req_pool[i].pps); req->pps=NULL  *)
-(*   drainRelease         free_block_bdev(blk_idx); __free_page(page)      *)
-(*   freePool             kfree(req_pool); return (the frame with `done`   *)
-(*                        and req_prealloc ends)                           *)
-(*   releaseCtl           writeback_store: release_pp_ctl (as single)      *)
-(*   done                                                                  *)
-(* Device step: bioEndio (an issued bio completes: the page lands on its   *)
-(* block, or an error).  Bios are issued by the task's blk_finish_plug.    *)
-(* Endio steps, per request slot i: endioSetCompleted, endioClearAllocated *)
-(* (values of endioPc[i]) and endioComplete (endioLate[i] counts the endio *)
-(* instances of request i poised at complete(req->done)).                  *)
+(* Names: a local x of zram_writeback_slots() is wbX here (wbReq is req,  *)
+(* NoReq NULL; wbRet is ret), and reqPool is req_pool; wbPc is the task's  *)
+(* program counter.  Variables by writer: taskVars (the task's own),       *)
+(* poolVars (the request pool and `done`: the task, the device, the        *)
+(* endios), endioVars (the endios' own), and ZramCommon's groups.          *)
+(*                                                                         *)
+(* Labels: values of wbPc (the task) and of endioPc[i] (the endio of       *)
+(* request i), and the steps without a pc of their own (bioEndio, the      *)
+(* device; endioComplete: endioLate[i] counts the endio instances of       *)
+(* request i poised at complete(req->done)).  Bios are issued by the       *)
+(* task's blk_finish_plug.  Each label and the C it models, in the order   *)
+(* the C runs them (TypeOK proves the set complete; docs/map.md is checked *)
+(* against this table):                                                    *)
+(*  scan                  scan_slots_for_writeback()                       *)
+(*  poolAlloc             kzalloc(req_pool) or req_prealloc[2]; done       *)
+(*                        pointers, flags                                  *)
+(*  nextRequest           zram_writeback_next_request() before the loop    *)
+(*  startPlug             blk_start_plug()                                 *)
+(*  select                req->pps = select_pp_slot()                      *)
+(*  limitCheck            wb_limit_lock; !bd_wb_limit -> -EIO              *)
+(*  allocBlock            if (!req->blk_idx) alloc_block_bdev()            *)
+(*  readSlot              slot lock; ZRAM_PP_SLOT?; read into req->page;   *)
+(*                        unlock                                           *)
+(*  next                  next: unlock; release_pp_slot(); req->pps = NULL *)
+(*  submitBio             bio_init(); list_del_init(&req->pps->entry);     *)
+(*                        submit_bio() (plugged)                           *)
+(*  getRequest            do { req = zram_writeback_next_request(); ...    *)
+(*  waitCompletion        blk_finish_plug();                               *)
+(*                        wait_for_completion_io(&done); blk_start_plug()  *)
+(*  writebackComplete     zram_writeback_complete(zram, req)               *)
+(*  completeNext          its success path: re-lock, re-test, convert,     *)
+(*                        charge (limit at completion)                     *)
+(*  completeError         if (err) release_pp_slot(req->pps); req->pps =   *)
+(*                        NULL                                             *)
+(*  finishPlug            blk_finish_plug(); clear_bit(ALLOCATED,          *)
+(*                        &req->flags)                                     *)
+(*  drainCount            the fix: wait for one complete() per submitted   *)
+(*                        bio                                              *)
+(*  drainTest             while (test_bit(ALLOCATED, &req_pool[i].flags))  *)
+(*  drainWait             wait_for_completion_io(&done) in the drain       *)
+(*  drainComplete         zram_writeback_complete(zram, &req_pool[i])      *)
+(*  drainCompleteNext     its success path                                 *)
+(*  drainError            release_pp_slot(req_pool[i].pps); req->pps =     *)
+(*                        NULL (WRONG_PPS_CLEAR)                           *)
+(*  drainRelease          free_block_bdev(req_pool[i].blk_idx);            *)
+(*                        __free_page()                                    *)
+(*  freePool              kfree(req_pool); the stack frame holding done    *)
+(*                        ends                                             *)
+(*  releaseCtl            release_pp_ctl()                                 *)
+(*  done                  writeback_store() returns                        *)
+(*  bioEndio              the device completes a bio                       *)
+(*  endioSetCompleted     zram_writeback_endio(): set_bit(COMPLETED)       *)
+(*  endioClearAllocated   clear_bit(ALLOCATED)                             *)
+(*  endioComplete         complete(req->done)                              *)
+(*  idle                  (no endio pending for the request)               *)
 (*                                                                         *)
 (* Abstractions (beyond ZramCommon's):                                     *)
 (*  - The pool has PoolSize requests (the patch: 32); the fallback         *)
@@ -119,27 +133,56 @@ Reqs == 0..(MaxReq - 1)            \* request indexes, as in C: req_pool[i]
 ZeroReq == [flags |-> {}, blk |-> 0, page |-> FALSE, pps |-> NoPps,
             data |-> Zero, bio |-> "idle", err |-> FALSE, epoch |-> 0]
 
+\* The labels of the writeback task (values of wbPc) and of each request's
+\* endio (values of endioPc[i]; "idle": no bio of that request pending);
+\* TypeOK proves both sets complete.  Steps that are actions without a pc
+\* value of their own are OtherSteps.
+WbLabels == {"scan", "poolAlloc", "nextRequest", "startPlug", "select", "limitCheck",
+             "allocBlock", "readSlot", "next", "submitBio", "getRequest", "waitCompletion",
+             "writebackComplete", "completeNext", "completeError", "finishPlug",
+             "drainCount", "drainTest", "drainWait", "drainComplete", "drainCompleteNext",
+             "drainError", "drainRelease", "freePool", "releaseCtl", "done"}
+EndioLabels == {"idle", "endioSetCompleted", "endioClearAllocated"}
+OtherSteps == {"bioEndio", "endioComplete"}
+
+\* The labels a step can carry ("done" is where the task rests): zwb reach's
+\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
+StepLabels == (WbLabels \ {"done"}) \cup (EndioLabels \ {"idle"}) \cup OtherSteps \cup EnvStepLabels
+ASSUME PrintT(<<"zwb-labels", StepLabels>>)
+
+\* The writeback task's own.
 VARIABLES
     wbPc,       \* program counter of the writeback task
     scanPos,    \* scan_slots_for_writeback: next position in ScanQ
     ppCtl,      \* zram_pp_ctl: pp-slots still linked in the buckets
     ppFreed,    \* ghost: pp-slots released (kfree'd) so far
+    nullDeref,  \* ghost: a NULL pps was dereferenced
     wbRet,      \* ret: "ok", "ENOMEM", "EIO", "ENOSPC", "EBIO"
     poolN,      \* req_pool_cnt (0 before poolAlloc)
     cntOff,     \* cnt_off: where zram_writeback_next_request starts
     nrI,        \* zram_writeback_next_request: iterations done so far
     wbReq,      \* req: the request the task holds (NoReq: NULL)
     drainI,     \* i of the final drain loop
-    rq,         \* req_pool[i], i \in Reqs
-    doneCnt,    \* done.done: complete() calls not yet taken by a wait
-    owed,       \* submitted bios whose complete() the task has not waited for
-    endioPc,    \* endio of request i: "idle", "endioSetCompleted", "endioClearAllocated"
-    endioLate,  \* endio instances of request i poised at complete(req->done)
-    deadTouch,  \* ghost: dead objects touched: subset of {"pool", "completion"}
-    nullDeref   \* ghost: a NULL pps was dereferenced
+    owed        \* submitted bios whose complete() the task has not waited for
 
-wbVars == <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
-            drainI, rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
+\* The request pool and the on-stack completion: the task, the device and
+\* the endios.
+VARIABLES
+    reqPool,    \* req_pool[i], i \in Reqs
+    doneCnt,    \* done.done: complete() calls not yet taken by a wait
+    deadTouch   \* ghost: dead objects touched: subset of {"pool", "completion"}
+
+\* The endios' own.
+VARIABLES
+    endioPc,    \* endio of request i: "idle", "endioSetCompleted", "endioClearAllocated"
+    endioLate   \* endio instances of request i poised at complete(req->done)
+
+ppVars == <<scanPos, ppCtl, ppFreed, nullDeref>>
+loopVars == <<wbRet, poolN, cntOff, nrI, wbReq, drainI, owed>>
+taskVars == <<wbPc, ppVars, loopVars>>
+poolVars == <<reqPool, doneCnt, deadTouch>>
+endioVars == <<endioPc, endioLate>>
+wbVars == <<taskVars, poolVars, endioVars>>
 vars == <<envVars, wbVars>>
 
 ScanQ == ScanOrder(ScanTwice)
@@ -148,8 +191,43 @@ Pool == 0..(poolN - 1)
 \* The pool and the completion exist from poolAlloc until freePool.
 PoolLive == wbPc \notin {"scan", "poolAlloc", "releaseCtl", "done"}
 
-Req(i, f) == rq[i][f]
-SetReq(i, f, v) == rq' = [rq EXCEPT ![i][f] = v]
+Req(i, f) == reqPool[i][f]
+SetReq(i, f, v) == reqPool' = [reqPool EXCEPT ![i][f] = v]
+
+TypeOK ==
+    /\ EnvTypeOK
+    /\ wbPc \in WbLabels
+    /\ StepTypeOK(StepLabels)
+    /\ poolN \in {0, PoolSize, PreallocSize}
+    /\ wbReq \in {NoReq} \cup Reqs
+    /\ \A i \in Reqs :
+         /\ reqPool[i].flags \subseteq {"ALLOCATED", "COMPLETED"}
+         /\ reqPool[i].blk \in {0} \cup WbBlocks
+         /\ reqPool[i].bio \in {"idle", "plugged", "issued"}
+         /\ endioPc[i] \in EndioLabels
+         /\ endioLate[i] \in Nat
+    /\ doneCnt \in Nat /\ owed \in Nat
+    /\ deadTouch \subseteq {"pool", "completion"}
+
+Init ==
+    /\ EnvInit
+    /\ wbPc = "scan"
+    /\ scanPos = 1
+    /\ ppCtl = {}
+    /\ ppFreed = {}
+    /\ wbRet = "ok"
+    /\ poolN = 0
+    /\ cntOff = 0
+    /\ nrI = 0
+    /\ wbReq = NoReq
+    /\ drainI = 0
+    /\ reqPool = [i \in Reqs |-> ZeroReq]
+    /\ doneCnt = 0
+    /\ owed = 0
+    /\ endioPc = [i \in Reqs |-> "idle"]
+    /\ endioLate = [i \in Reqs |-> 0]
+    /\ deadTouch = {}
+    /\ nullDeref = FALSE
 
 -----------------------------------------------------------------------------
 (* writeback_store: as single.  init_lock shared, init_pp_ctl, one scan    *)
@@ -164,10 +242,8 @@ scan ==
        ELSE UNCHANGED <<ppCtl, tbl>>
     /\ scanPos' = scanPos + 1
     /\ wbPc' = IF scanPos = Len(ScanQ) THEN "poolAlloc" ELSE "scan"
-    /\ UNCHANGED <<ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI, rq, doneCnt,
-                   owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, poolVars, endioVars, loopVars, slotLock, bitmap, disk,
+                   ppFreed, nullDeref>>
 
 (* zram_writeback_slots(), set-up: DECLARE_COMPLETION_ONSTACK(done);       *)
 (* req_pool = kzalloc(32) or, if that fails, req_prealloc (2, zeroed);     *)
@@ -176,13 +252,11 @@ poolAlloc ==
     /\ wbPc = "poolAlloc"
     /\ \E n \in IF AllocFails THEN {PoolSize, PreallocSize} ELSE {PoolSize} :
          poolN' = n
-    /\ rq' = [i \in Reqs |-> ZeroReq]
+    /\ reqPool' = [i \in Reqs |-> ZeroReq]
     /\ doneCnt' = 0
     /\ cntOff' = 0 /\ nrI' = 0
     /\ wbPc' = "nextRequest"
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, wbReq, drainI, owed, endioPc,
-                   endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, endioVars, deadTouch, wbRet, wbReq, drainI, owed>>
 
 (* zram_writeback_next_request(): for (i = cnt_off; ...)                   *)
 (* { req = &pool[i % cnt]; if (!req->page) { req->page = alloc_page();     *)
@@ -197,11 +271,11 @@ ReqIndex == (cntOff + nrI) % poolN
 NextRequest(lbl, found, none, isFirst) ==
     LET i == ReqIndex IN
     /\ wbPc = lbl
-    /\ \E gotPage \in IF rq[i].page \/ ~AllocFails THEN {TRUE} ELSE {TRUE, FALSE} :
-         LET rq1 == [rq EXCEPT ![i].page = gotPage] IN
-         IF gotPage /\ "ALLOCATED" \notin rq[i].flags
+    /\ \E gotPage \in IF reqPool[i].page \/ ~AllocFails THEN {TRUE} ELSE {TRUE, FALSE} :
+         LET rq1 == [reqPool EXCEPT ![i].page = gotPage] IN
+         IF gotPage /\ "ALLOCATED" \notin reqPool[i].flags
          THEN \* test_and_set_bit(ZRAM_WB_REQUEST_ALLOCATED) found it clear
-              /\ rq' = [rq1 EXCEPT ![i].flags = @ \cup {"ALLOCATED"}]
+              /\ reqPool' = [rq1 EXCEPT ![i].flags = @ \cup {"ALLOCATED"}]
               /\ cntOff' = (i + 1) % poolN
               /\ wbReq' = i
               /\ nrI' = 0
@@ -211,20 +285,18 @@ NextRequest(lbl, found, none, isFirst) ==
               /\ UNCHANGED <<cntOff, wbReq>>
               /\ IF nrI + 1 < poolN
                  THEN /\ nrI' = nrI + 1 /\ wbPc' = lbl
-                      /\ rq' = rq1 /\ UNCHANGED wbRet
+                      /\ reqPool' = rq1 /\ UNCHANGED wbRet
                  ELSE /\ nrI' = 0 /\ wbPc' = none
                       /\ IF isFirst
                          THEN \* if (!req) { ret = -ENOMEM; goto out_free_req_pool; }
-                              rq' = rq1 /\ wbRet' = "ENOMEM"
+                              reqPool' = rq1 /\ wbRet' = "ENOMEM"
                          ELSE \* if (!req) { blk_finish_plug(&plug); ...
-                              rq' = [j \in Reqs |->
+                              reqPool' = [j \in Reqs |->
                                        IF rq1[j].bio = "plugged"
                                        THEN [rq1[j] EXCEPT !.bio = "issued"]
                                        ELSE rq1[j]]
                               /\ UNCHANGED wbRet
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, poolN, drainI, doneCnt, owed, endioPc,
-                   endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, endioVars, doneCnt, deadTouch, poolN, drainI, owed>>
 
 nextRequest == NextRequest("nextRequest", "startPlug", "freePool", TRUE)
 
@@ -233,9 +305,7 @@ nextRequest == NextRequest("nextRequest", "startPlug", "freePool", TRUE)
 startPlug ==
     /\ wbPc = "startPlug"
     /\ wbPc' = "select"
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, loopVars, poolVars, endioVars>>
 
 (* while ((req->pps = select_pp_slot(ctl))).  select_pp_slot does          *)
 (* not unlink the pp-slot; any Selectable linked one may be next.  On NULL *)
@@ -248,9 +318,7 @@ select ==
        ELSE \E pps \in Selectable(ppCtl) :
               /\ SetReq(wbReq, "pps", pps)
               /\ wbPc' = "limitCheck"
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, loopVars, endioVars, doneCnt, deadTouch>>
 
 (* Loop top: spin_lock(wb_limit_lock); if (wb_limit_enable &&              *)
 (* !bd_wb_limit) { ret = -EIO; break; }  The ghost epoch of the check is  *)
@@ -260,53 +328,48 @@ limitCheck ==
     /\ IF WbLimitEnable /\ bdLimit = 0
        THEN /\ wbRet' = "EIO"
             /\ wbPc' = "finishPlug"
-            /\ UNCHANGED rq
+            /\ UNCHANGED reqPool
        ELSE /\ SetReq(wbReq, "epoch", limEpoch)
             /\ wbPc' = "allocBlock"
             /\ UNCHANGED wbRet
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, poolN, cntOff, nrI, wbReq, drainI,
-                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, endioVars, doneCnt, deadTouch, poolN, cntOff, nrI, wbReq,
+                   drainI, owed>>
 
 (* if (!req->blk_idx) { req->blk_idx = alloc_block_bdev();                 *)
 (* if (!req->blk_idx) { ret = -ENOSPC; break; } }  The block stays with    *)
 (* the request until a completion moves it to a slot.                      *)
 allocBlock ==
     /\ wbPc = "allocBlock"
-    /\ IF rq[wbReq].blk # 0
-       THEN wbPc' = "readSlot" /\ UNCHANGED <<bitmap, rq, wbRet>>
+    /\ IF reqPool[wbReq].blk # 0
+       THEN wbPc' = "readSlot" /\ UNCHANGED <<bitmap, reqPool, wbRet>>
        ELSE LET b == LowestFree(WbBlocks) IN
             IF b = -1
             THEN /\ wbRet' = "ENOSPC"
                  /\ wbPc' = "finishPlug"
-                 /\ UNCHANGED <<bitmap, rq>>
+                 /\ UNCHANGED <<bitmap, reqPool>>
             ELSE /\ bitmap' = bitmap \cup {b}
                  /\ SetReq(wbReq, "blk", b)
                  /\ wbPc' = "readSlot"
                  /\ UNCHANGED wbRet
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, poolN, cntOff, nrI, wbReq, drainI,
-                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, ppVars, endioVars, tbl, slotLock, disk, doneCnt,
+                   deadTouch, poolN, cntOff, nrI, wbReq, drainI, owed>>
 
 (* index = req->pps->index; zram_slot_lock(); if                          *)
 (* (!ZRAM_PP_SLOT) goto next (lock held); zram_read_from_zspool(req->page);*)
 (* zram_slot_unlock().                                                     *)
 readSlot ==
-    LET s == rq[wbReq].pps[2] IN
+    LET s == reqPool[wbReq].pps[2] IN
     /\ wbPc = "readSlot"
     /\ LockFree(s)
     /\ IF ~TestFlag(s, "ZRAM_PP_SLOT")
        THEN /\ slotLock' = [slotLock EXCEPT ![s] = "wb"]
             /\ wbPc' = "next"
-            /\ UNCHANGED rq
+            /\ UNCHANGED reqPool
        ELSE /\ SetReq(wbReq, "data", Page(s, tbl[s].ver))
             /\ wbPc' = "submitBio"
             /\ UNCHANGED slotLock
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED <<tbl, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, ppVars, loopVars, endioVars, tbl, bitmap, disk, doneCnt,
+                   deadTouch>>
 
 (* release_pp_slot(pps) (v6.17): list_del_init(&pps->entry); slot lock;    *)
 (* clear ZRAM_PP_SLOT; unlock; kfree(pps).  A NULL pps is dereferenced.    *)
@@ -324,7 +387,7 @@ ReleasePpSlot(pps) ==
 (* req->pps = NULL; cond_resched().  Unlock and release_pp_slot's re-lock  *)
 (* are one step, as in single.                                             *)
 UnlockAndRelease(lbl, r, ret) ==
-    LET pps == rq[r].pps IN
+    LET pps == reqPool[r].pps IN
     /\ wbPc = lbl
     /\ slotLock' = [slotLock EXCEPT ![pps[2]] = NoOwner]
     /\ tbl' = [tbl EXCEPT ![pps[2]].flags = @ \ {"ZRAM_PP_SLOT"}]
@@ -332,10 +395,8 @@ UnlockAndRelease(lbl, r, ret) ==
     /\ ppFreed' = ppFreed \cup {pps}
     /\ SetReq(r, "pps", NoPps)
     /\ wbPc' = ret
-    /\ UNCHANGED <<wbRet, poolN, cntOff, nrI, wbReq, drainI, doneCnt, owed,
-                   endioPc, endioLate, deadTouch, nullDeref, scanPos>>
-    /\ UNCHANGED <<bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, loopVars, endioVars, bitmap, disk, doneCnt, deadTouch,
+                   scanPos, nullDeref>>
 
 next == UnlockAndRelease("next", wbReq, "select")
 
@@ -348,18 +409,16 @@ next == UnlockAndRelease("next", wbReq, "select")
 submitBio ==
     /\ wbPc = "submitBio"
     /\ SetReq(wbReq, "bio", "plugged")
-    /\ ppCtl' = ppCtl \ {rq[wbReq].pps}
+    /\ ppCtl' = ppCtl \ {reqPool[wbReq].pps}
     /\ owed' = owed + 1
     /\ IF On("LIMIT_AT_COMPLETION")                     \* guard:limit-at-completion
        THEN UNCHANGED <<bdLimit, limPages>>
-       ELSE ChargeLimit(rq[wbReq].epoch)
+       ELSE ChargeLimit(reqPool[wbReq].epoch)
     /\ wbReq' = NoReq
     /\ nrI' = 0
     /\ wbPc' = "getRequest"
-    /\ UNCHANGED <<scanPos, ppFreed, wbRet, poolN, cntOff, drainI, doneCnt, endioPc,
-                   endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED <<tbl, slotLock, bitmap, disk, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored>>
+    /\ UNCHANGED <<tableVars, envOwn, endioVars, doneCnt, deadTouch, scanPos, ppFreed,
+                   nullDeref, wbRet, poolN, cntOff, drainI>>
 
 (* After submit_bio: do { req = zram_writeback_next_request(); if (!req) { *)
 (* blk_finish_plug(&plug); wait_for_completion_io(&done);                  *)
@@ -375,9 +434,8 @@ waitCompletion ==
     /\ doneCnt' = doneCnt - 1
     /\ owed' = owed - 1
     /\ wbPc' = "getRequest"
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   rq, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, endioVars, reqPool, deadTouch, wbRet, poolN, cntOff, nrI, wbReq,
+                   drainI>>
 
 (* A task that goes to sleep with plugged IO flushes its plug first        *)
 (* (kernel/sched/core.c): wait_for_completion_io() sleeps through          *)
@@ -394,12 +452,11 @@ waitCompletion ==
 SchedSubmitWork ==
     /\ wbPc \in {"waitCompletion", "drainWait", "drainCount"}
     /\ doneCnt = 0
-    /\ \E j \in Reqs : rq[j].bio = "plugged"
-    /\ rq' = [j \in Reqs |-> IF rq[j].bio = "plugged" THEN [rq[j] EXCEPT !.bio = "issued"]
-                             ELSE rq[j]]
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ \E j \in Reqs : reqPool[j].bio = "plugged"
+    /\ reqPool' = [j \in Reqs |-> IF reqPool[j].bio = "plugged"
+                                  THEN [reqPool[j] EXCEPT !.bio = "issued"]
+                                  ELSE reqPool[j]]
+    /\ UNCHANGED <<envVars, ppVars, loopVars, endioVars, wbPc, doneCnt, deadTouch>>
 
 (***************************************************************************)
 (* zram_writeback_complete(zram, req):                                     *)
@@ -417,15 +474,15 @@ SchedSubmitWork ==
 (* budget is not topped up.                                                *)
 (***************************************************************************)
 WritebackComplete(lbl, r, nextLbl, errLbl, retLbl) ==
-    LET pps == rq[r].pps
+    LET pps == reqPool[r].pps
         s == pps[2] IN
     /\ wbPc = lbl
-    /\ IF "COMPLETED" \notin rq[r].flags
+    /\ IF "COMPLETED" \notin reqPool[r].flags
        THEN /\ wbPc' = retLbl
-            /\ UNCHANGED <<rq, tbl, slotLock, bitmap, bdLimit, limPages, nullDeref>>
-       ELSE IF rq[r].err
-       THEN /\ rq' = [rq EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].epoch = 0]
-            /\ IF ~On("LIMIT_AT_COMPLETION") /\ rq[r].epoch = limEpoch   \* guard:limit-refund
+            /\ UNCHANGED <<reqPool, tbl, slotLock, bitmap, bdLimit, limPages, nullDeref>>
+       ELSE IF reqPool[r].err
+       THEN /\ reqPool' = [reqPool EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].epoch = 0]
+            /\ IF ~On("LIMIT_AT_COMPLETION") /\ reqPool[r].epoch = limEpoch   \* guard:limit-refund
                THEN /\ bdLimit' = IF WbLimitEnable THEN bdLimit + 1 ELSE bdLimit
                     /\ limPages' = limPages - 1
                ELSE UNCHANGED <<bdLimit, limPages>>
@@ -434,7 +491,7 @@ WritebackComplete(lbl, r, nextLbl, errLbl, retLbl) ==
        ELSE IF pps = NoPps
        THEN \* index = req->pps->index on NULL
             /\ nullDeref' = TRUE
-            /\ rq' = [rq EXCEPT ![r].flags = @ \ {"COMPLETED"}]
+            /\ reqPool' = [reqPool EXCEPT ![r].flags = @ \ {"COMPLETED"}]
             /\ wbPc' = retLbl
             /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, limPages>>
        ELSE
@@ -442,20 +499,19 @@ WritebackComplete(lbl, r, nextLbl, errLbl, retLbl) ==
             /\ slotLock' = [slotLock EXCEPT ![s] = "wb"]
             /\ UNCHANGED nullDeref
             /\ IF ~On("NO_PP_RECHECK") /\ ~TestFlag(s, "ZRAM_PP_SLOT")   \* guard:pp-recheck
-               THEN /\ rq' = [rq EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].epoch = 0]
+               THEN /\ reqPool' = [reqPool EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].epoch = 0]
                     /\ UNCHANGED <<tbl, bitmap, bdLimit, limPages>>
                ELSE /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
                     /\ tbl' = [tbl EXCEPT ![s] =
-                                  [flags |-> {"ZRAM_WB"}, handle |-> rq[r].blk, ver |-> 0]]
-                    /\ rq' = [rq EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].blk = 0,
+                                  [flags |-> {"ZRAM_WB"}, handle |-> reqPool[r].blk, ver |-> 0]]
+                    /\ reqPool' = [reqPool EXCEPT ![r].flags = @ \ {"COMPLETED"}, ![r].blk = 0,
                                         ![r].epoch = 0]
                     /\ IF On("LIMIT_AT_COMPLETION")     \* guard:limit-at-completion
-                       THEN ChargeLimit(rq[r].epoch)
+                       THEN ChargeLimit(reqPool[r].epoch)
                        ELSE UNCHANGED <<bdLimit, limPages>>
             /\ wbPc' = nextLbl
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   doneCnt, owed, endioPc, endioLate, deadTouch>>
-    /\ UNCHANGED <<disk, envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored>>
+    /\ UNCHANGED <<envOwn, loopVars, endioVars, disk, doneCnt, deadTouch, scanPos, ppCtl,
+                   ppFreed>>
 
 (* err = zram_writeback_complete(zram, req) on the request the             *)
 (* do-while got back; 0 -> cond_resched(); continue.                       *)
@@ -469,29 +525,26 @@ completeNext == UnlockAndRelease("completeNext", wbReq, "select")
 (* block for the next page.                                                *)
 completeError ==
     /\ wbPc = "completeError"
-    /\ ReleasePpSlot(rq[wbReq].pps)
+    /\ ReleasePpSlot(reqPool[wbReq].pps)
     /\ SetReq(wbReq, "pps", NoPps)
     /\ wbRet' = "EBIO"
     /\ wbPc' = "select"
-    /\ UNCHANGED <<scanPos, poolN, cntOff, nrI, wbReq, drainI, doneCnt, owed, endioPc,
-                   endioLate, deadTouch>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, endioVars, slotLock, bitmap, disk, doneCnt, deadTouch,
+                   scanPos, poolN, cntOff, nrI, wbReq, drainI, owed>>
 
 (* After the loop: blk_finish_plug(&plug) issues the plugged bios;        *)
 (* if (req) clear_bit(ALLOCATED, &req->flags) returns the task's own      *)
 (* request.                                                                *)
 finishPlug ==
     /\ wbPc = "finishPlug"
-    /\ rq' = [j \in Reqs |->
-                LET r1 == IF rq[j].bio = "plugged" THEN [rq[j] EXCEPT !.bio = "issued"]
-                          ELSE rq[j]
+    /\ reqPool' = [j \in Reqs |->
+                LET r1 == IF reqPool[j].bio = "plugged" THEN [reqPool[j] EXCEPT !.bio = "issued"]
+                          ELSE reqPool[j]
                 IN IF j = wbReq THEN [r1 EXCEPT !.flags = @ \ {"ALLOCATED"}] ELSE r1]
     /\ drainI' = 0
     /\ wbPc' = IF On("REQ_POOL_UAF") THEN "drainTest" ELSE "drainCount"   \* guard:req-pool-uaf
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
-                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, endioVars, doneCnt, deadTouch, wbRet, poolN, cntOff, nrI,
+                   wbReq, owed>>
 
 (* Fixed REQ_POOL_UAF (not in the patch): before the drain loop, while     *)
 (* (waited < submitted) wait_for_completion_io(&done).  Every endio's last *)
@@ -505,18 +558,15 @@ drainCount ==
             /\ doneCnt' = doneCnt - 1
             /\ owed' = owed - 1
             /\ wbPc' = "drainCount"
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   rq, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, endioVars, reqPool, deadTouch, wbRet, poolN, cntOff, nrI, wbReq,
+                   drainI>>
 
 (* The drain: for (i = 0; i < req_pool_cnt; i++) { while (test_bit(        *)
 (* ALLOCATED, &req_pool[i].flags)) wait_for_completion_io(&done);          *)
 drainTest ==
     /\ wbPc = "drainTest"
-    /\ wbPc' = IF "ALLOCATED" \in rq[drainI].flags THEN "drainWait" ELSE "drainComplete"
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ wbPc' = IF "ALLOCATED" \in reqPool[drainI].flags THEN "drainWait" ELSE "drainComplete"
+    /\ UNCHANGED <<envVars, ppVars, loopVars, poolVars, endioVars>>
 
 drainWait ==
     /\ wbPc = "drainWait"
@@ -524,9 +574,8 @@ drainWait ==
     /\ doneCnt' = doneCnt - 1
     /\ owed' = owed - 1
     /\ wbPc' = "drainTest"
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   rq, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, endioVars, reqPool, deadTouch, wbRet, poolN, cntOff, nrI, wbReq,
+                   drainI>>
 
 (* Drain: err = zram_writeback_complete(zram, &req_pool[i]).               *)
 drainComplete ==
@@ -541,30 +590,26 @@ drainCompleteNext == UnlockAndRelease("drainCompleteNext", drainI, "drainRelease
 (* fixed: req_pool[i].pps = NULL.                                          *)
 drainError ==
     /\ wbPc = "drainError"
-    /\ ReleasePpSlot(rq[drainI].pps)
+    /\ ReleasePpSlot(reqPool[drainI].pps)
     /\ IF On("WRONG_PPS_CLEAR") /\ wbReq # NoReq         \* guard:wrong-pps-clear
        THEN SetReq(wbReq, "pps", NoPps)
        ELSE SetReq(drainI, "pps", NoPps)
     /\ wbRet' = "EBIO"
     /\ wbPc' = "drainRelease"
-    /\ UNCHANGED <<scanPos, poolN, cntOff, nrI, wbReq, drainI, doneCnt, owed, endioPc,
-                   endioLate, deadTouch>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, endioVars, slotLock, bitmap, disk, doneCnt, deadTouch,
+                   scanPos, poolN, cntOff, nrI, wbReq, drainI, owed>>
 
 (* Drain: if (req_pool[i].blk_idx) free_block_bdev(); if                   *)
 (* (req_pool[i].page) __free_page().  Next i, or leave the loop.           *)
 drainRelease ==
     /\ wbPc = "drainRelease"
-    /\ bitmap' = bitmap \ {rq[drainI].blk}
-    /\ rq' = [rq EXCEPT ![drainI].blk = 0, ![drainI].page = FALSE]
+    /\ bitmap' = bitmap \ {reqPool[drainI].blk}
+    /\ reqPool' = [reqPool EXCEPT ![drainI].blk = 0, ![drainI].page = FALSE]
     /\ IF drainI + 1 = poolN
        THEN wbPc' = "freePool" /\ UNCHANGED drainI
        ELSE wbPc' = "drainTest" /\ drainI' = drainI + 1
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
-                   doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, ppVars, endioVars, tbl, slotLock, disk, doneCnt,
+                   deadTouch, wbRet, poolN, cntOff, nrI, wbReq, owed>>
 
 (* out_free_req_pool: if (req_pool != req_prealloc)                        *)
 (* kfree(req_pool); return ret.  The stack frame holding `done` and        *)
@@ -573,9 +618,7 @@ drainRelease ==
 freePool ==
     /\ wbPc = "freePool"
     /\ wbPc' = "releaseCtl"
-    /\ UNCHANGED <<scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq, drainI,
-                   rq, doneCnt, owed, endioPc, endioLate, deadTouch, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, loopVars, poolVars, endioVars>>
 
 (* writeback_store: release_pp_ctl() releases the pp-slots still linked    *)
 (* (after a break), then pp_in_progress = 0, up_read(init_lock).           *)
@@ -585,10 +628,8 @@ releaseCtl ==
        THEN wbPc' = "done" /\ UNCHANGED <<tbl, ppCtl, ppFreed, nullDeref>>
        ELSE /\ ReleasePpSlot(CHOOSE pps \in ppCtl : TRUE)
             /\ wbPc' = "releaseCtl"
-    /\ UNCHANGED <<scanPos, wbRet, poolN, cntOff, nrI, wbReq, drainI, rq, doneCnt,
-                   owed, endioPc, endioLate, deadTouch>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, loopVars, poolVars, endioVars, slotLock, bitmap, disk,
+                   scanPos>>
 
 WbStep ==
     \/ scan \/ poolAlloc \/ nextRequest \/ startPlug \/ select \/ limitCheck
@@ -603,41 +644,34 @@ WbStep ==
 (* (bi_status; the block keeps what it had); bio_endio then calls          *)
 (* zram_writeback_endio.  A bio in a dead pool is a use after free.        *)
 bioEndio(i) ==
-    /\ rq[i].bio = "issued"
+    /\ reqPool[i].bio = "issued"
     /\ endioPc[i] = "idle"
-    /\ \/ /\ disk' = [disk EXCEPT ![rq[i].blk] = rq[i].data]
-          /\ rq' = [rq EXCEPT ![i].bio = "idle", ![i].err = FALSE, ![i].data = Zero]
+    /\ \/ /\ disk' = [disk EXCEPT ![reqPool[i].blk] = reqPool[i].data]
+          /\ reqPool' = [reqPool EXCEPT ![i].bio = "idle", ![i].err = FALSE, ![i].data = Zero]
        \/ /\ BioErrors
-          /\ rq' = [rq EXCEPT ![i].bio = "idle", ![i].err = TRUE, ![i].data = Zero]
+          /\ reqPool' = [reqPool EXCEPT ![i].bio = "idle", ![i].err = TRUE, ![i].data = Zero]
           /\ UNCHANGED disk
     /\ endioPc' = [endioPc EXCEPT ![i] = "endioSetCompleted"]
     /\ deadTouch' = IF PoolLive THEN deadTouch ELSE deadTouch \cup {"pool"}
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
-                   drainI, doneCnt, owed, endioLate, nullDeref>>
-    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, taskVars, tbl, slotLock, bitmap, doneCnt, endioLate>>
 
 (* zram_writeback_endio(), its first statement: set_bit(COMPLETED);        *)
 endioSetCompleted(i) ==
     /\ endioPc[i] = "endioSetCompleted"
-    /\ rq' = [rq EXCEPT ![i].flags = @ \cup {"COMPLETED"}]
+    /\ reqPool' = [reqPool EXCEPT ![i].flags = @ \cup {"COMPLETED"}]
     /\ deadTouch' = IF PoolLive THEN deadTouch ELSE deadTouch \cup {"pool"}
     /\ endioPc' = [endioPc EXCEPT ![i] = "endioClearAllocated"]
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
-                   drainI, doneCnt, owed, endioLate, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, taskVars, doneCnt, endioLate>>
 
 (* Its second: clear_bit(ALLOCATED): from here the task may reuse the      *)
 (* request, and the as-posted drain stops waiting for it.                  *)
 endioClearAllocated(i) ==
     /\ endioPc[i] = "endioClearAllocated"
-    /\ rq' = [rq EXCEPT ![i].flags = @ \ {"ALLOCATED"}]
+    /\ reqPool' = [reqPool EXCEPT ![i].flags = @ \ {"ALLOCATED"}]
     /\ deadTouch' = IF PoolLive THEN deadTouch ELSE deadTouch \cup {"pool"}
     /\ endioPc' = [endioPc EXCEPT ![i] = "idle"]
     /\ endioLate' = [endioLate EXCEPT ![i] = @ + 1]
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
-                   drainI, doneCnt, owed, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, taskVars, doneCnt>>
 
 (* Its third and last: complete(req->done): reads req->done from the     *)
 (* pool, done.done++ under done.wait.lock and wakes the waiter.  Its last *)
@@ -648,9 +682,7 @@ endioComplete(i) ==
     /\ IF PoolLive
        THEN doneCnt' = doneCnt + 1 /\ UNCHANGED deadTouch
        ELSE deadTouch' = deadTouch \cup {"pool", "completion"} /\ UNCHANGED doneCnt
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, ppFreed, wbRet, poolN, cntOff, nrI, wbReq,
-                   drainI, rq, owed, endioPc, nullDeref>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, taskVars, reqPool, endioPc>>
 
 EndioStep(i) == endioSetCompleted(i) \/ endioClearAllocated(i) \/ endioComplete(i)
 
@@ -658,29 +690,8 @@ EndioStep(i) == endioSetCompleted(i) \/ endioClearAllocated(i) \/ endioComplete(
 \* deadlock check only reports a process stuck before its end.
 Finished ==
     /\ wbPc = "done" /\ EnvDone
-    /\ \A i \in Reqs : endioPc[i] = "idle" /\ endioLate[i] = 0 /\ rq[i].bio = "idle"
+    /\ \A i \in Reqs : endioPc[i] = "idle" /\ endioLate[i] = 0 /\ reqPool[i].bio = "idle"
     /\ UNCHANGED vars
-
------------------------------------------------------------------------------
-Init ==
-    /\ EnvInit
-    /\ wbPc = "scan"
-    /\ scanPos = 1
-    /\ ppCtl = {}
-    /\ ppFreed = {}
-    /\ wbRet = "ok"
-    /\ poolN = 0
-    /\ cntOff = 0
-    /\ nrI = 0
-    /\ wbReq = NoReq
-    /\ drainI = 0
-    /\ rq = [i \in Reqs |-> ZeroReq]
-    /\ doneCnt = 0
-    /\ owed = 0
-    /\ endioPc = [i \in Reqs |-> "idle"]
-    /\ endioLate = [i \in Reqs |-> 0]
-    /\ deadTouch = {}
-    /\ nullDeref = FALSE
 
 \* Each step names its process and label in lastStep (see ZramCommon).
 Next ==
@@ -704,43 +715,11 @@ Fairness ==
 Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
-\* The labels of the writeback task (values of wbPc) and of each request's
-\* endio (values of endioPc[i]; "idle": no bio of that request pending);
-\* TypeOK proves both sets complete.  Steps that are actions without a pc
-\* value of their own are OtherSteps.
-WbLabels == {"scan", "poolAlloc", "nextRequest", "startPlug", "select", "limitCheck",
-             "allocBlock", "readSlot", "next", "submitBio", "getRequest", "waitCompletion",
-             "writebackComplete", "completeNext", "completeError", "finishPlug",
-             "drainCount", "drainTest", "drainWait", "drainComplete", "drainCompleteNext",
-             "drainError", "drainRelease", "freePool", "releaseCtl", "done"}
-EndioLabels == {"idle", "endioSetCompleted", "endioClearAllocated"}
-OtherSteps == {"bioEndio", "endioComplete"}
-
-\* The labels a step can carry ("done" is where the task rests): zwb reach's
-\* rows, printed at start-up; TypeOK holds every step's lastStep to them.
-StepLabels == (WbLabels \ {"done"}) \cup (EndioLabels \ {"idle"}) \cup OtherSteps \cup EnvStepLabels
-ASSUME PrintT(<<"zwb-labels", StepLabels>>)
-
-TypeOK ==
-    /\ EnvTypeOK
-    /\ wbPc \in WbLabels
-    /\ StepTypeOK(StepLabels)
-    /\ poolN \in {0, PoolSize, PreallocSize}
-    /\ wbReq \in {NoReq} \cup Reqs
-    /\ \A i \in Reqs :
-         /\ rq[i].flags \subseteq {"ALLOCATED", "COMPLETED"}
-         /\ rq[i].blk \in {0} \cup WbBlocks
-         /\ rq[i].bio \in {"idle", "plugged", "issued"}
-         /\ endioPc[i] \in EndioLabels
-         /\ endioLate[i] \in Nat
-    /\ doneCnt \in Nat /\ owed \in Nat
-    /\ deadTouch \subseteq {"pool", "completion"}
-
 \* Owners of reserved blocks: ZRAM_WB slots and each live request's blk_idx
 \* (also the block of its bio while in flight).
 ReqHolders == IF PoolLive
-              THEN { [who |-> <<"req", i>>, blk |-> rq[i].blk] :
-                         i \in {j \in Pool : rq[j].blk # 0} }
+              THEN { [who |-> <<"req", i>>, blk |-> reqPool[i].blk] :
+                         i \in {j \in Pool : reqPool[j].blk # 0} }
               ELSE {}
 Holders == SlotHolders \cup ReqHolders
 BlockNoDoubleUse == NoDoubleUse(Holders)
@@ -752,7 +731,7 @@ BlockHeldIsReserved == HeldIsReserved(Holders)
 \* completion (an endio step or a bio completion after freePool).
 NoUseAfterFree == deadTouch = {}
 \* NoDanglingPps: no request of the live pool holds a released pp-slot.
-NoDanglingPps == PoolLive => \A i \in Pool : rq[i].pps \notin ppFreed
+NoDanglingPps == PoolLive => \A i \in Pool : reqPool[i].pps \notin ppFreed
 \* NoNullPpsDeref: no NULL pp-slot was dereferenced.
 NoNullPpsDeref == ~nullDeref
 

@@ -5,8 +5,8 @@
 (*                                                                         *)
 (* C: drivers/block/zram/zram_drv.c at gregkh/linux @27997aca (v6.17):     *)
 (* writeback_store(), scan_slots_for_writeback(), place_pp_slot(),         *)
-(* select_pp_slot(), zram_writeback_slots() (offset 16944),                *)
-(* release_pp_slot(), release_pp_ctl().  docs/sources.md names the copy.   *)
+(* select_pp_slot(), zram_writeback_slots(), release_pp_slot(),            *)
+(* release_pp_ctl().  docs/sources.md names the copy.                      *)
 (*                                                                         *)
 (* Processes: "wb" (the task in writeback_store), "bdev" (the backing      *)
 (* device completing the one bio, i.e. the endio that completes            *)
@@ -14,8 +14,34 @@
 (* ZramCommon, including writeback_limit_store: in single it takes         *)
 (* init_lock shared and wb_limit_lock, so it may land mid-writeback.       *)
 (*                                                                         *)
-(* Labels (values of wbPc) are the points where another CPU may step in;   *)
-(* the Java twin calls a step hook with the same names.                    *)
+(* Names: a local x of zram_writeback_slots() is wbX here (wbPps is pps,   *)
+(* wbBlk blk_idx, wbPage page, wbRet ret); wbPc is the task's program      *)
+(* counter.  Variables by writer: ppVars and loopVars (the task's own),    *)
+(* bio (the task submits it, the device completes it), and ZramCommon's    *)
+(* groups.                                                                 *)
+(*                                                                         *)
+(* Labels (values of wbPc, and the device's step) are the points where     *)
+(* another CPU may step in; the Java twin calls a step hook with the same  *)
+(* names.  Each label and the C it models, in the order the C runs them    *)
+(* (TypeOK proves the set complete; docs/map.md is checked against this    *)
+(* table):                                                                 *)
+(*  scan                  scan_slots_for_writeback() / place_pp_slot()     *)
+(*  select                select_pp_slot()                                 *)
+(*  limitCheck            wb_limit_lock; !bd_wb_limit -> -EIO              *)
+(*  allocBlock            if (!blk_idx) alloc_block_bdev()                 *)
+(*  readSlot              slot lock; ZRAM_PP_SLOT?;                        *)
+(*                        zram_read_from_zspool(); unlock                  *)
+(*  submitBio             bio_init(); submit_bio_wait() submits            *)
+(*  bioWait               submit_bio_wait() sleeps until the endio         *)
+(*  bioEndio              the device completes the bio (its endio          *)
+(*                        completes the on-stack completion)               *)
+(*  releaseOnError        error: release_pp_slot(), ret = err              *)
+(*  relock                re-lock; re-test ZRAM_PP_SLOT; zram_free_page(), *)
+(*                        ZRAM_WB, handle; charge                          *)
+(*  next                  next: unlock; release_pp_slot()                  *)
+(*  freeCarried           if (blk_idx) free_block_bdev()                   *)
+(*  releaseCtl            release_pp_ctl()                                 *)
+(*  done                  writeback_store() returns                        *)
 (*                                                                         *)
 (* Switches: NO_PP_RECHECK, READ_BLKIDX_UNLOCKED (on in as-released),      *)
 (* NO_READ_RECHECK (upstream's read path after 6/6), BLK_IDX_LEAK          *)
@@ -44,22 +70,49 @@ ASSUME PrintT(<<"zwb-labels", StepLabels>>)
 WbBlocks == 1..MaxBlock
 NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan position
 
+\* The writeback task's own.
 VARIABLES
     wbPc,          \* program counter of the writeback task
     scanPos,       \* scan_slots_for_writeback: next position in ScanQ
     ppCtl,         \* zram_pp_ctl: the pp-slots still in the buckets
-    wbPps,         \* zram_writeback_slots: pps, the pp-slot being written
-    wbBlk,         \* zram_writeback_slots: blk_idx, carried across iterations (0: none)
-    wbPage,        \* the page read from zsmalloc for the bio
-    wbRet,         \* return value: "ok", "EIO" (limit), "ENOSPC", "EBIO" (last bio error)
-    wbCheckEpoch,  \* ghost: limEpoch at this iteration's limit check
+    wbPps,         \* zram_writeback_slots' pps, the pp-slot being written
+    wbBlk,         \* its blk_idx, carried across iterations (0: none)
+    wbPage,        \* its page: what was read from zsmalloc for the bio
+    wbRet,         \* its ret: "ok", "EIO" (limit), "ENOSPC", "EBIO" (last bio error)
+    wbCheckEpoch   \* ghost: limEpoch at this iteration's limit check
+
+\* The task submits it, the device completes it.
+VARIABLE
     bio            \* the on-stack bio: [state: idle|inflight|done, blk, data, err]
 
-wbVars == <<wbPc, scanPos, ppCtl, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
+ppVars == <<scanPos, ppCtl>>
+loopVars == <<wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch>>
+taskVars == <<wbPc, ppVars, loopVars>>
+wbVars == <<taskVars, bio>>
 vars == <<envVars, wbVars>>
 
 ScanQ == ScanOrder(ScanTwice)
 PpsSlot == wbPps[2]
+
+TypeOK ==
+    /\ EnvTypeOK
+    /\ wbPc \in WbLabels
+    /\ StepTypeOK(StepLabels)
+    /\ wbBlk \in {0} \cup WbBlocks
+    /\ ppCtl \subseteq (1..Len(ScanQ)) \X Slots
+    /\ bio.state \in {"idle", "inflight", "done"}
+
+Init ==
+    /\ EnvInit
+    /\ wbPc = "scan"
+    /\ scanPos = 1
+    /\ ppCtl = {}
+    /\ wbPps = NoPps
+    /\ wbBlk = 0
+    /\ wbPage = Zero
+    /\ wbRet = "ok"
+    /\ wbCheckEpoch = 0
+    /\ bio = [state |-> "idle", blk |-> 0, data |-> Zero, err |-> FALSE]
 
 -----------------------------------------------------------------------------
 (* writeback_store(): init_lock shared, pp_in_progress set (one post-      *)
@@ -77,9 +130,7 @@ scan ==
        ELSE UNCHANGED <<ppCtl, tbl>>
     /\ scanPos' = scanPos + 1
     /\ wbPc' = IF scanPos = Len(ScanQ) THEN "select" ELSE "scan"
-    /\ UNCHANGED <<wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, loopVars, bio, slotLock, bitmap, disk>>
 
 (* while ((pps = select_pp_slot(ctl))): the buckets are walked largest     *)
 (* first; the spec lets any Selectable pp-slot be next (any slot: sizes   *)
@@ -89,8 +140,7 @@ select ==
     /\ IF ppCtl = {}
        THEN wbPc' = "freeCarried" /\ UNCHANGED wbPps
        ELSE \E pps \in Selectable(ppCtl) : wbPps' = pps /\ wbPc' = "limitCheck"
-    /\ UNCHANGED <<scanPos, ppCtl, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, bio, wbBlk, wbPage, wbRet, wbCheckEpoch>>
 
 (* spin_lock(wb_limit_lock); if (wb_limit_enable && !bd_wb_limit) -EIO.    *)
 limitCheck ==
@@ -102,8 +152,7 @@ limitCheck ==
        ELSE /\ wbCheckEpoch' = limEpoch
             /\ wbPc' = "allocBlock"
             /\ UNCHANGED wbRet
-    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbBlk, wbPage, bio>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, bio, wbPps, wbBlk, wbPage>>
 
 (* if (!blk_idx) blk_idx = alloc_block_bdev(): find_next_zero_bit from 1,  *)
 (* test_and_set_bit (retry on a lost race: one atomic step here); none     *)
@@ -121,9 +170,8 @@ allocBlock ==
                  /\ wbBlk' = b
                  /\ wbPc' = "readSlot"
                  /\ UNCHANGED wbRet
-    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbPage, wbCheckEpoch, bio>>
-    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, ppVars, bio, tbl, slotLock, disk, wbPps, wbPage,
+                   wbCheckEpoch>>
 
 (* zram_slot_lock(index); if (!ZRAM_PP_SLOT) goto next (lock held);        *)
 (* zram_read_from_zspool(page); zram_slot_unlock().                        *)
@@ -137,9 +185,8 @@ readSlot ==
        ELSE /\ wbPage' = Page(PpsSlot, tbl[PpsSlot].ver)
             /\ wbPc' = "submitBio"
             /\ UNCHANGED slotLock
-    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbBlk, wbRet, wbCheckEpoch, bio>>
-    /\ UNCHANGED <<tbl, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, ppVars, bio, tbl, bitmap, disk, wbPps, wbBlk, wbRet,
+                   wbCheckEpoch>>
 
 (* bio_init(REQ_OP_WRITE | REQ_SYNC), sector = blk_idx, add the page;      *)
 (* submit_bio_wait() submits it ...                                        *)
@@ -147,8 +194,7 @@ submitBio ==
     /\ wbPc = "submitBio"
     /\ bio' = [state |-> "inflight", blk |-> wbBlk, data |-> wbPage, err |-> FALSE]
     /\ wbPc' = "bioWait"
-    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, loopVars>>
 
 (* ... and sleeps until the endio completes it.  On error:                 *)
 (* release_pp_slot(), ret = err, continue (the block is kept).             *)
@@ -159,8 +205,7 @@ bioWait ==
     /\ IF bio.err
        THEN wbRet' = "EBIO" /\ wbPc' = "releaseOnError"
        ELSE wbPc' = "relock" /\ UNCHANGED wbRet
-    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbBlk, wbPage, wbCheckEpoch>>
-    /\ UNCHANGED envVars
+    /\ UNCHANGED <<envVars, ppVars, wbPps, wbBlk, wbPage, wbCheckEpoch>>
 
 (* release_pp_slot(): list_del_init; slot lock; clear ZRAM_PP_SLOT;        *)
 (* unlock; kfree(pps).                                                     *)
@@ -173,9 +218,7 @@ releaseOnError ==
     /\ wbPc = "releaseOnError"
     /\ ReleasePpSlot(wbPps)
     /\ wbPc' = "select"
-    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, loopVars, bio, scanPos, slotLock, bitmap, disk>>
 
 (* bd_writes++; zram_slot_lock(index); the slot may have been freed, or    *)
 (* freed and rewritten, while the bio ran: either clears ZRAM_PP_SLOT, so  *)
@@ -194,8 +237,7 @@ relock ==
             /\ wbBlk' = 0
             /\ ChargeLimit(wbCheckEpoch)
     /\ wbPc' = "next"
-    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbPage, wbRet, wbCheckEpoch, bio>>
-    /\ UNCHANGED <<disk, envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored>>
+    /\ UNCHANGED <<envOwn, ppVars, bio, disk, wbPps, wbPage, wbRet, wbCheckEpoch>>
 
 (* next: zram_slot_unlock(); release_pp_slot().  The unlock and the        *)
 (* re-lock inside release_pp_slot are one step: whatever another process   *)
@@ -207,9 +249,7 @@ next ==
     /\ tbl' = [tbl EXCEPT ![PpsSlot].flags = @ \ {"ZRAM_PP_SLOT"}]
     /\ ppCtl' = ppCtl \ {wbPps}
     /\ wbPc' = "select"
-    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
-    /\ UNCHANGED <<bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, loopVars, bio, scanPos, bitmap, disk>>
 
 (* After the loop: if (blk_idx) free_block_bdev(zram, blk_idx); free the   *)
 (* page; return.  The local blk_idx dies with the return.  BLK_IDX_LEAK    *)
@@ -220,9 +260,8 @@ freeCarried ==
                  THEN bitmap \ {wbBlk} ELSE bitmap
     /\ wbBlk' = 0
     /\ wbPc' = "releaseCtl"
-    /\ UNCHANGED <<scanPos, ppCtl, wbPps, wbPage, wbRet, wbCheckEpoch, bio>>
-    /\ UNCHANGED <<tbl, slotLock, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, ppVars, bio, tbl, slotLock, disk, wbPps, wbPage, wbRet,
+                   wbCheckEpoch>>
 
 (* writeback_store: release_pp_ctl() releases every pp-slot left (the      *)
 (* loop stopped early), then pp_in_progress = 0 and up_read(init_lock).    *)
@@ -232,9 +271,7 @@ releaseCtl ==
        THEN wbPc' = "done" /\ UNCHANGED <<tbl, ppCtl>>
        ELSE /\ ReleasePpSlot(CHOOSE pps \in ppCtl : TRUE)
             /\ wbPc' = "releaseCtl"
-    /\ UNCHANGED <<scanPos, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch, bio>>
-    /\ UNCHANGED <<slotLock, bitmap, disk, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, loopVars, bio, scanPos, slotLock, bitmap, disk>>
 
 WbStep ==
     \/ scan \/ select \/ limitCheck \/ allocBlock \/ readSlot \/ submitBio
@@ -250,28 +287,13 @@ bioEndio ==
        \/ /\ BioErrors
           /\ bio' = [bio EXCEPT !.state = "done", !.err = TRUE]
           /\ UNCHANGED disk
-    /\ UNCHANGED <<wbPc, scanPos, ppCtl, wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch>>
-    /\ UNCHANGED <<tbl, slotLock, bitmap, bdLimit, envPc, envSlot, rdBlk, rdVal,
-                   latest, rdSeen, limEpoch, limStored, limPages>>
+    /\ UNCHANGED <<limitVars, envOwn, taskVars, tbl, slotLock, bitmap>>
 
 \* Everything has returned: stutter, so that TLC's deadlock check only
 \* reports a process stuck before its end.
 Finished ==
     /\ wbPc = "done" /\ EnvDone
     /\ UNCHANGED vars
-
------------------------------------------------------------------------------
-Init ==
-    /\ EnvInit
-    /\ wbPc = "scan"
-    /\ scanPos = 1
-    /\ ppCtl = {}
-    /\ wbPps = NoPps
-    /\ wbBlk = 0
-    /\ wbPage = Zero
-    /\ wbRet = "ok"
-    /\ wbCheckEpoch = 0
-    /\ bio = [state |-> "idle", blk |-> 0, data |-> Zero, err |-> FALSE]
 
 \* Each step names its process and label in lastStep (see ZramCommon).
 Next ==
@@ -290,14 +312,6 @@ Fairness ==
 Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
-TypeOK ==
-    /\ EnvTypeOK
-    /\ wbPc \in WbLabels
-    /\ StepTypeOK(StepLabels)
-    /\ wbBlk \in {0} \cup WbBlocks
-    /\ ppCtl \subseteq (1..Len(ScanQ)) \X Slots
-    /\ bio.state \in {"idle", "inflight", "done"}
-
 \* Owners of reserved blocks: ZRAM_WB slots and the loop's carried blk_idx
 \* (which is also the block of the in-flight bio).
 Holders == SlotHolders \cup

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +54,11 @@ public final class CMap {
             }
         }
         return new CMap(out);
+    }
+
+    /** The labels of a design's own section ("*": the Environment section), in no order. */
+    public Set<String> labels(String design) {
+        return new TreeSet<>(byDesign.getOrDefault(design, Map.of()).keySet());
     }
 
     /** The whole C cell for a label of a design (Markdown), or "" if the map does not name it. */

@@ -17,7 +17,7 @@ public final class TraceFormat {
     private static final Pattern INDEXED = Pattern.compile("^(\\w+)\\[([^\\]]+)]");
     private static final Map<String, String> OBJECTS = Map.ofEntries(
             Map.entry("tbl", "slot"), Map.entry("slotLock", "slot"), Map.entry("latest", "slot"),
-            Map.entry("disk", "block"), Map.entry("rq", "req"), Map.entry("req", "req"), Map.entry("bio", "req"));
+            Map.entry("disk", "block"), Map.entry("reqPool", "req"), Map.entry("bio", "req"));
     private static final Map<String, String> WHOLE = Map.ofEntries(
             Map.entry("bitmap", "bitmap"), Map.entry("ctlSt", "wb_ctl"), Map.entry("doneReqs", "wb_ctl"),
             Map.entry("idleReqs", "wb_ctl"), Map.entry("numInflight", "wb_ctl"), Map.entry("bio", "bio"),

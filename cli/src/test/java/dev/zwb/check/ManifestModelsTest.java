@@ -4,6 +4,7 @@ import dev.zwb.Repo;
 import dev.zwb.manifest.Manifest;
 import dev.zwb.manifest.ModelEntry;
 import dev.zwb.docs.DocsGenerator;
+import dev.zwb.docs.SpecLabels;
 import dev.zwb.trace.CMap;
 import dev.zwb.trace.Trace;
 import dev.zwb.trace.TraceFormat;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.TestFactory;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +55,15 @@ class ManifestModelsTest {
                 assertFalse(v.result().reached().isEmpty(), model + ": the run reports the labels it took");
                 assertTrue(v.result().declaredLabels().containsAll(v.result().reached()),
                         model + ": every label taken is declared: " + v.result().reached());
+                // The header tables name exactly the StepLabels TLC evaluated: the design's own
+                // rows are the labels that are not the environment's.
+                Set<String> own = new TreeSet<>(SpecLabels.table(m.specDir().resolve(v.entry().spec() + ".tla"))
+                        .keySet());
+                Set<String> env = SpecLabels.table(m.specDir().resolve("ZramCommon.tla")).keySet();
+                own.removeAll(SpecLabels.REST_STATES);
+                Set<String> notEnv = new TreeSet<>(v.result().declaredLabels());
+                notEnv.removeAll(env);
+                assertEquals(own, notEnv, model + ": the spec header's label table vs its StepLabels");
             }));
             if (v.result().outcome().isViolation()) {
                 tests.add(DynamicTest.dynamicTest(model + " trace", () -> readableTrace(v, map)));

@@ -125,7 +125,7 @@ final class BatchedRefinement implements Refinement {
                 }
                 endioPc.put(integer(r), str(at));
             }
-            out.put("req", TlaValue.fn(req));
+            out.put("reqPool", TlaValue.fn(req));
             out.put("bio", TlaValue.fn(bio));
             out.put("endioPc", TlaValue.fn(endioPc));
             out.put("rcuReaders", set(inRcu));
@@ -155,7 +155,7 @@ final class BatchedRefinement implements Refinement {
         return tuple(indexes.stream().map(i -> (TlaValue) integer(i + 1)).toList());
     }
 
-    /** The endio's first label (also its idle state), by the switches as the spec's EndioFirst. */
+    /** The endio's first label (also its idle state), by the switches as the spec's EndioEntry. */
     private static String endioFirst(JavaTwin twin) {
         Set<String> sw = twin.constants.strings("Switches");
         return sw.contains("COMPLETION_REINIT") ? "endioDec" : sw.contains("LOST_WAKEUP") ? "endioWakeUp" : "endioLock";
@@ -181,7 +181,7 @@ final class BatchedRefinement implements Refinement {
             }
             case "wbRet":
                 return value.equals(str("EBIO")) ? str("EIO") : value;
-            case "req": {
+            case "reqPool": {
                 Map<TlaValue, TlaValue> out = new TreeMap<>();
                 ((TlaValue.Fn) value).map().forEach((r, v) -> {
                     TlaValue.Fn f = (TlaValue.Fn) v;

@@ -99,7 +99,7 @@ final class MultipageRefinement implements Refinement {
                 endioPc.put(integer(i), str(pc));
                 endioLate.put(integer(i), integer(late));
             }
-            out.put("rq", TlaValue.fn(rq));
+            out.put("reqPool", TlaValue.fn(rq));
             out.put("endioPc", TlaValue.fn(endioPc));
             out.put("endioLate", TlaValue.fn(endioLate));
             out.put("doneCnt", integer(wb.done() == null ? 0 : wb.done().peekDone()));
@@ -161,7 +161,7 @@ final class MultipageRefinement implements Refinement {
                 return REQ_DEAD.contains(pc) ? integer(-1) : value;
             case "doneCnt":
                 return FRAME_DEAD.contains(pc) ? integer(0) : value;
-            case "rq":
+            case "reqPool":
                 Map<TlaValue, TlaValue> out = new TreeMap<>();
                 ((TlaValue.Fn) value).map().forEach((i, req) -> out.put(i, liveFields(i, (TlaValue.Fn) req, pc, state)));
                 return TlaValue.fn(out);
@@ -187,7 +187,7 @@ final class MultipageRefinement implements Refinement {
         List<Integer> order = new ArrayList<>();
         for (TraceStep s : trace) {
             if ("wb".equals(s.process()) && "select".equals(s.label()) && str("limitCheck").equals(s.var("wbPc"))) {
-                TlaValue.Fn req = (TlaValue.Fn) ((TlaValue.Fn) s.var("rq")).get(s.var("wbReq"));
+                TlaValue.Fn req = (TlaValue.Fn) ((TlaValue.Fn) s.var("reqPool")).get(s.var("wbReq"));
                 order.add((int) ((TlaValue.Int) ((TlaValue.Fn) req.field("pps")).get(integer(2))).value());
             }
         }
@@ -208,7 +208,7 @@ final class MultipageRefinement implements Refinement {
                 int i = (int) ((TlaValue.Int) e.getKey()).value();
                 MultiPage wb = (MultiPage) twin.wb;
                 Bio bio = wb.requests().get(i).bio();
-                TlaValue.Fn req = (TlaValue.Fn) ((TlaValue.Fn) step.var("rq")).get(e.getKey());
+                TlaValue.Fn req = (TlaValue.Fn) ((TlaValue.Fn) step.var("reqPool")).get(e.getKey());
                 boolean err = bool(true).equals(req.field("err"));
                 return new DeviceStep(bio, err ? -Errno.EIO : 0, "endio[" + i + "]");
             }
