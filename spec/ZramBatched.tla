@@ -7,8 +7,9 @@
 (*    (Message-ID 20251122074029.3948921-2-senozhatsky@chromium.org) with  *)
 (*    5/6 "rework bdev block allocation" and 6/6 "read slot block idx      *)
 (*    under slot lock"; 7.0+ = raspberrypi/linux @052b6b2d                 *)
-(*    drivers/block/zram/zram_drv.c: init_wb_ctl(), zram_writeback_slots(),*)
-(*    zram_select_idle_req(), zram_submit_wb_request(),                    *)
+(*    drivers/block/zram/zram_drv.c: init_wb_ctl(),                        *)
+(*    zram_writeback_slots(), zram_select_idle_req(),                      *)
+(*    zram_submit_wb_request(),                                            *)
 (*    zram_complete_done_reqs(), zram_writeback_complete(),                *)
 (*    zram_writeback_endio(), release_wb_ctl() (kfree_rcu), the            *)
 (*    carried-block release after the loop.  The completion design of      *)
@@ -256,10 +257,14 @@ VARIABLES
     rcuReaders,    \* endios inside rcu_read_lock()
     wbOkSlots      \* ghost: slots one of whose writeback bios ended without error
 
+\* The groups frames name.  The task's own: writeback_store's post-processing
+\* control, zram_writeback_slots' locals, wb_ctl's lists only it touches.
 ppVars == <<scanPos, ppCtl, ppLive>>
 loopVars == <<wbPps, wbBlk, wbReq, wbRet, wbRetPc>>
 reqListVars == <<idleReqs, inflightReqs>>
 taskVars == <<wbPc, ppVars, loopVars, reqListVars, wbTag>>
+\* Shared with the endios: how they tell the task (the wait, done_reqs, the
+\* count, the completion), the requests and their bios, wb_ctl's lifetime.
 doneVars == <<wbWaiting, doneReqs, numInflight, doneCnt>>
 reqVars == <<reqPool, bio>>
 lifeVars == <<ctlSt, gpWait>>

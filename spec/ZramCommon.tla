@@ -115,6 +115,7 @@ VARIABLES
     limEpoch,   \* ghost: how many writeback_limit_stores happened
     limStored   \* ghost: the value of the latest store (WbLimitInit at first)
 
+\* The groups an action's frame names (a design adds its own).
 tableVars == <<tbl, slotLock, bitmap, disk>>
 limitVars == <<bdLimit, limPages>>
 envOwn == <<envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored>>

@@ -177,6 +177,8 @@ VARIABLES
     endioPc,    \* endio of request i: "idle", "endioSetCompleted", "endioClearAllocated"
     endioLate   \* endio instances of request i poised at complete(req->done)
 
+\* The groups frames name.  The task's own: the post-processing control (with
+\* the ghosts release_pp_slot keeps), zram_writeback_slots' locals.
 ppVars == <<scanPos, ppCtl, ppFreed, nullDeref>>
 loopVars == <<wbRet, poolN, cntOff, nrI, wbReq, drainI, owed>>
 taskVars == <<wbPc, ppVars, loopVars>>

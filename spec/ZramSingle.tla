@@ -85,6 +85,8 @@ VARIABLES
 VARIABLE
     bio            \* the on-stack bio: [state: idle|inflight|done, blk, data, err]
 
+\* The groups frames name: writeback_store's post-processing control and
+\* zram_writeback_slots' locals, both the task's own.
 ppVars == <<scanPos, ppCtl>>
 loopVars == <<wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch>>
 taskVars == <<wbPc, ppVars, loopVars>>
