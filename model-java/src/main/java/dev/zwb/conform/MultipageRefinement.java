@@ -34,7 +34,8 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   wbReq          the index of req in the pool, -1 for NULL
  *   drainI         i of the drain loop
  *   rq[i]          req_pool[i] (ZeroReq beyond the pool): flags = ALLOCATED/COMPLETED bits,
- *                  blk = blk_idx, page = req-&gt;page allocated, pps, data = the page's content,
+ *                  blk = blk_idx while the request owns the block (0 once the drain freed it: the
+ *                  C leaves the index in place, the spec clears it), page = req-&gt;page allocated, pps, data = the page's content,
  *                  bio = issued (held by the device) / plugged (submitted, in the plug) / idle,
  *                  err = bi_status != 0, epoch = the ghost epoch of its limit check (0: none)
  *   doneCnt        done.done of the on-stack completion
@@ -133,7 +134,9 @@ final class MultipageRefinement implements Refinement {
             flags.add(str("COMPLETED"));
         }
         String bio = held.contains(r.bio()) ? "issued" : r.bio().inFlight() ? "plugged" : "idle";
-        return record("flags", set(flags), "blk", integer(r.blkIdx()), "page", bool(r.hasPage()),
+        // the drain's free_block_bdev() leaves blk_idx as it was; the spec's blk is the block the request owns
+        long blk = r.ownsBlock() || r.blkIdx() == 0 ? r.blkIdx() : 0;
+        return record("flags", set(flags), "blk", integer(blk), "page", bool(r.hasPage()),
                 "pps", CommonMapping.pps(r.pps()),
                 "data", r.page() == null ? ZERO_PAGE : CommonMapping.page(r.page().data()),
                 "bio", str(bio), "err", bool(r.bio().status() != 0),
