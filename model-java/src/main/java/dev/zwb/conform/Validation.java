@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One trace-validation run, the other direction of {@link Replay}: the Java twin of a model runs
@@ -27,8 +28,9 @@ import java.util.Set;
  * mapping of the state it led to; TLC then checks that the log is a behaviour of the spec
  * ({@code zwb validate}).
  *
- * <p>What the model's constants leave open is drawn from the seed: the slot each environment
- * process works on, the value a limit store writes, the order select_pp_slot() takes the slots in
+ * <p>What the model's constants leave open is drawn from the seed: the step at which each
+ * environment operation starts (it may run from then on, as the spec lets it run at any moment),
+ * the slot each environment process works on, the value a limit store writes, the order select_pp_slot() takes the slots in
  * (their compressed sizes), a failing kzalloc of the multipage pool (AllocFails), and each bio's
  * status (BioErrors). A read's bio ends as soon as its reader sleeps on it (the spec's readBio is
  * one step).
@@ -43,6 +45,13 @@ public final class Validation {
 
     /** Where writeback_store() rests once it returns: no step of the spec (its Finished stutters). */
     private static final String DONE = "done";
+
+    /**
+     * Each environment process starts at a step drawn from 0 .. START_WINDOW - 1: the writeback
+     * task takes some 15 - 40 steps and each operation 1 - 5, so operations picked uniformly from
+     * the start would mostly end before the task selects its first slot.
+     */
+    static final int START_WINDOW = 30;
 
     /** Steps after which a run stops (no model comes close). */
     static final int MAX_STEPS = 5_000;
@@ -96,6 +105,8 @@ public final class Validation {
     private final Refinement refinement;
     private final Random random;
     private final long seed;
+    /** The step before which each environment process does not start (drawn from the seed). */
+    private final Map<String, Integer> startAt = new HashMap<>();
 
     private Validation(Design design, ModelConstants constants, long seed) {
         this.design = design;
@@ -107,19 +118,28 @@ public final class Validation {
 
     /** Runs the twin of a model of {@code design} once, scheduled by {@code seed}. */
     public static Run run(Design design, ModelConstants constants, long seed) {
-        return new Validation(design, constants, seed).run();
+        return run(design, constants, seed, twin -> { });
     }
 
-    private Run run() {
+    /**
+     * As above, with {@code alter} applied to the twin once it is built, before its first step
+     * (a test's fixture: a twin made to diverge, e.g. by a step hook wrapped around the scheduler).
+     */
+    public static Run run(Design design, ModelConstants constants, long seed, Consumer<JavaTwin> alter) {
+        return new Validation(design, constants, seed).run(alter);
+    }
+
+    private Run run(Consumer<JavaTwin> alter) {
         long start = System.nanoTime();
         JavaTwin.Choices choices = choose();
         List<Entry> log = new ArrayList<>();
         try (JavaTwin twin = JavaTwin.build(design, constants, choices)) {
+            alter.accept(twin);
             log.add(new Entry(null, null, refinement.map(twin)));
             Map<Thread, Candidate> blocked = new LinkedHashMap<>();
             String end = null;
             while (end == null) {
-                List<Candidate> runnable = candidates(twin, blocked);
+                List<Candidate> runnable = candidates(twin, blocked, log.size() - 1);
                 if (runnable.isEmpty()) {
                     end = ending(twin);
                     break;
@@ -162,25 +182,37 @@ public final class Validation {
                 envSlots.put(p, slots.get(random.nextInt(slots.size())));
             }
         }
+        for (String p : constants.strings("EnvProcs").stream().sorted().toList()) {
+            startAt.put(p, random.nextInt(START_WINDOW));
+        }
         List<Integer> order = new ArrayList<>(slots);
         Collections.shuffle(order, random);
         boolean kzallocFails = constants.has("AllocFails") && constants.bool("AllocFails") && random.nextBoolean();
         return new JavaTwin.Choices(envSlots, stores, order, kzallocFails);
     }
 
-    /** The runnable steps, in a fixed order (the thread map's order is not). */
-    private List<Candidate> candidates(JavaTwin twin, Map<Thread, Candidate> blocked) {
+    /**
+     * The runnable steps after {@code steps} steps, in a fixed order (the thread map's order is
+     * not). An environment process that has not started waits for its start step, unless nothing
+     * else can run.
+     */
+    private List<Candidate> candidates(JavaTwin twin, Map<Thread, Candidate> blocked, int steps) {
         List<Candidate> out = new ArrayList<>();
+        List<Candidate> waiting = new ArrayList<>();
         for (Thread t : twin.allThreads()) {
             String label = twin.lockstep.parkedAt(t);
             if (label == null || label.equals(DONE) || blocked.containsKey(t)) {
                 continue;
             }
             String process = label.equals("rcuGp") ? "rcu" : twin.processOf(t);
-            out.add(new Candidate(process, label, t, null, null));
+            Candidate c = new Candidate(process, label, t, null, null);
+            (twin.envSlot(process) == 0 && steps < startAt.getOrDefault(process, 0) ? waiting : out).add(c);
         }
         for (Bio bio : twin.pendingWrites()) {
             out.add(device(twin, bio));
+        }
+        if (out.isEmpty()) {
+            out = waiting;
         }
         out.sort(Comparator.comparing(Candidate::key));
         return out;
