@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -21,6 +23,9 @@ import java.util.stream.Collectors;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Run the Java twin with a seeded scheduler and have TLC check each run against the spec.")
 final class ValidateCommand implements Callable<Integer> {
+
+    /** Runs checked by one TLC run (one JVM start for all of them). */
+    static final int BATCH = 10;
 
     /** The most runs one call makes. */
     static final int MAX_RUNS = 10_000;
@@ -60,30 +65,48 @@ final class ValidateCommand implements Callable<Integer> {
         TraceValidator validator = new TraceValidator(specDir, zwb.root().resolve("target").resolve("tlc")
                 .resolve("validate"), zwb.runner(timeout));
         int rejected = 0;
-        for (long s = seed; s < seed + runs; s++) {
-            TraceValidator.Result r;
+        long start = System.nanoTime();
+        long tlcMillis = 0;
+        for (long first = seed; first < seed + runs; first += BATCH) {
+            List<Long> seeds = new ArrayList<>();
+            for (long s = first; s < Math.min(first + BATCH, seed + runs); s++) {
+                seeds.add(s);
+            }
+            List<TraceValidator.Result> results;
             try {
-                r = validator.validate(d, cfg, s);
+                results = validator.validate(d, cfg, seeds);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
-            Validation.Run run = r.run();
-            System.out.printf("%s seed %d: %d steps, %s; TLC %s (%.1f s, %d states)%n", d.id() + "/"
-                    + cfg.getFileName().toString().replace(".cfg", ""), s, run.steps(),
-                    run.finished() ? "every process returned" : run.end(),
-                    r.accepted() ? "accepts" : "REJECTS " + r.rejection(), r.tlcMillis() / 1e3,
-                    r.tlc().distinctStates());
-            if (!r.accepted()) {
-                rejected++;
-                for (int i = 0; i < run.log().size() && i <= r.reached(); i++) {
-                    System.out.printf("  %3d %s %s%n", i + 1, i < r.reached() ? "agrees " : "REJECTS", run.log().get(i));
-                }
+            for (TraceValidator.Result r : results) {
+                rejected += report(d, cfg, r);
+            }
+            tlcMillis += results.get(0).tlc().wallMillis();
+            if (runs == 1) {
+                System.out.printf("TLC %.1f s, %d states%n", tlcMillis / 1e3, results.get(0).tlc().distinctStates());
             }
         }
         if (runs > 1) {
-            System.out.println((runs - rejected) + " of " + runs + " runs accepted");
+            System.out.printf("%d of %d runs accepted in %.1f s (TLC %.1f s)%n", runs - rejected, runs,
+                    (System.nanoTime() - start) / 1e9, tlcMillis / 1e3);
         }
         return rejected == 0 ? Zwb.OK : Zwb.MISMATCH;
+    }
+
+    /** Prints one run's line (and a rejected run's steps); 1 if it was rejected. */
+    private static int report(Design d, Path cfg, TraceValidator.Result r) {
+        Validation.Run run = r.run();
+        System.out.printf("%s seed %d: %d steps, %s (Java %.2f s); TLC %s%n", d.id() + "/"
+                + cfg.getFileName().toString().replace(".cfg", ""), run.seed(), run.steps(),
+                run.finished() ? "every process returned" : run.end(), run.nanos() / 1e9,
+                r.accepted() ? "accepts" : "REJECTS " + r.rejection());
+        if (r.accepted()) {
+            return 0;
+        }
+        for (int i = 0; i < run.log().size() && i <= r.reached(); i++) {
+            System.out.printf("  %3d %s %s%n", i + 1, i < r.reached() ? "agrees " : "REJECTS", run.log().get(i));
+        }
+        return 1;
     }
 
     /** The model's .cfg: --config, else --variant of the design (fixed by default). */

@@ -28,7 +28,9 @@ import java.util.regex.Matcher;
 public final class TraceValidator {
 
     private static final java.util.regex.Pattern DIFF =
-            java.util.regex.Pattern.compile("^<<\\s*\"zwb-diff\",\\s*(\\d+),\\s*(\\{.*\\})\\s*>>$");
+            java.util.regex.Pattern.compile("<<\\s*\"zwb-diff\",\\s*(\\d+),\\s*(\\d+),\\s*(\\{[^}]*\\})\\s*>>");
+    private static final java.util.regex.Pattern AT =
+            java.util.regex.Pattern.compile("<<\\s*\"zwb-at\",\\s*(\\d+),\\s*(\\d+)\\s*>>");
     private static final java.util.regex.Pattern STRING = java.util.regex.Pattern.compile("\"([A-Za-z_][\\w-]*)\"");
 
     /**
@@ -40,8 +42,8 @@ public final class TraceValidator {
      * @param differs   for a rejected run: the variables that differ, at entry reached + 1, from
      *                  every spec successor that takes the logged step (empty: the spec has no
      *                  such step there at all)
-     * @param tlc       TLC's result
-     * @param tlcMillis TLC's wall time
+     * @param tlc       TLC's result (of the runs checked together)
+     * @param tlcMillis TLC's wall time, shared among the runs it checked
      */
     public record Result(Validation.Run run, boolean accepted, int reached, TreeSet<String> differs, TlcResult tlc,
                          long tlcMillis) {
@@ -83,22 +85,40 @@ public final class TraceValidator {
 
     /** Runs the twin of model {@code config} of {@code design} with {@code seed} and has TLC check its log. */
     public Result validate(Design design, Path config, long seed) throws IOException, InterruptedException {
-        return validate(design, config, seed, s -> Validation.run(design, constants(config), s));
+        return validate(design, config, List.of(seed)).get(0);
     }
 
-    /**
-     * As above, the run made by {@code java} (for a test fixture: a twin changed to diverge).
-     */
+    /** As above, one run per seed, all checked by one TLC run. */
+    public List<Result> validate(Design design, Path config, List<Long> seeds) throws IOException, InterruptedException {
+        ModelConstants k = constants(config);
+        return validate(design, config, seeds, s -> Validation.run(design, k, s));
+    }
+
+    /** As above, one run of the twin; the run made by {@code twin} (for a test's fixture: a twin changed to diverge). */
     public Result validate(Design design, Path config, long seed, LongFunction<Validation.Run> twin)
             throws IOException, InterruptedException {
-        Validation.Run run = twin.apply(seed);
+        return validate(design, config, List.of(seed), twin).get(0);
+    }
+
+    private List<Result> validate(Design design, Path config, List<Long> seeds, LongFunction<Validation.Run> twin)
+            throws IOException, InterruptedException {
         Refinement refinement = Refinement.of(design);
-        List<Map<String, Pattern>> patterns = new ArrayList<>();
-        for (Validation.Entry e : run.log()) {
-            patterns.add(e.state() == null ? null : Pattern.of(refinement, e.state(), spellings));
+        List<Validation.Run> runs = new ArrayList<>();
+        List<List<Validation.Entry>> logs = new ArrayList<>();
+        List<List<Map<String, Pattern>>> patterns = new ArrayList<>();
+        for (long seed : seeds) {
+            Validation.Run run = twin.apply(seed);
+            runs.add(run);
+            logs.add(run.log());
+            List<Map<String, Pattern>> p = new ArrayList<>();
+            for (Validation.Entry e : run.log()) {
+                p.add(e.state() == null ? null : Pattern.of(refinement, e.state(), spellings));
+            }
+            patterns.add(p);
         }
         String name = config.getFileName().toString().replace(".cfg", "");
-        Path dir = workDir.resolve(design.id() + "-" + name + "-seed" + seed);
+        Path dir = workDir.resolve(design.id() + "-" + name + "-seed" + seeds.get(0)
+                + (seeds.size() > 1 ? "-" + seeds.get(seeds.size() - 1) : ""));
         Files.createDirectories(dir);
         try (var modules = Files.list(specDir)) {
             for (Path m : modules.filter(p -> p.toString().endsWith(".tla")).toList()) {
@@ -106,7 +126,7 @@ public final class TraceValidator {
             }
         }
         Files.writeString(dir.resolve(TraceModule.NAME + ".tla"),
-                TraceModule.text(specModule(design), run.log(), patterns), StandardCharsets.UTF_8);
+                TraceModule.text(specModule(design), logs, patterns), StandardCharsets.UTF_8);
         Path cfg = dir.resolve(TraceModule.NAME + ".cfg");
         Files.writeString(cfg, TraceModule.config(constantsSection(config)), StandardCharsets.UTF_8);
         TlcResult r = runner.run(TlcRunner.Job.exhaustive("validate-" + design.id(), dir, TraceModule.NAME, cfg));
@@ -114,20 +134,38 @@ public final class TraceValidator {
             throw new IllegalStateException("TLC could not check the trace module in " + dir + ": "
                     + r.outcome().word() + (r.errorLine() != null ? " (" + r.errorLine() + ")" : ""));
         }
-        int reached = Math.max(r.depth(), 0);
-        boolean accepted = reached == run.log().size();
-        TreeSet<String> differs = accepted ? new TreeSet<>() : differs(r.output(), reached + 1);
-        return new Result(run, accepted, reached, differs, r, r.wallMillis());
+        String out = Files.readString(r.output(), StandardCharsets.UTF_8); // TLC may wrap a long value
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Validation.Run run = runs.get(i);
+            int reached = reached(out, i + 1);
+            boolean accepted = reached == run.log().size();
+            TreeSet<String> differs = accepted ? new TreeSet<>() : differs(out, i + 1, reached + 1);
+            results.add(new Result(run, accepted, reached, differs, r, r.wallMillis() / runs.size()));
+        }
+        return results;
     }
 
-    /** The variables that differ in every spec successor TLC printed for entry {@code entry}. */
-    private static TreeSet<String> differs(Path output, int entry) throws IOException {
+    /** The deepest entry of run {@code run} TLC matched (its "zwb-at" lines), 0 if none. */
+    private static int reached(String output, int run) {
+        int max = 0;
+        Matcher m = AT.matcher(output);
+        while (m.find()) {
+            if (Integer.parseInt(m.group(1)) == run) {
+                max = Math.max(max, Integer.parseInt(m.group(2)));
+            }
+        }
+        return max;
+    }
+
+    /** The variables that differ in every spec successor TLC printed for entry {@code entry} of run {@code run}. */
+    private static TreeSet<String> differs(String output, int run, int entry) {
         TreeSet<String> common = null;
-        for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
-            Matcher m = DIFF.matcher(line.trim());
-            if (m.matches() && Integer.parseInt(m.group(1)) == entry) {
+        Matcher m = DIFF.matcher(output);
+        while (m.find()) {
+            if (Integer.parseInt(m.group(1)) == run && Integer.parseInt(m.group(2)) == entry) {
                 TreeSet<String> vars = new TreeSet<>();
-                Matcher s = STRING.matcher(m.group(2));
+                Matcher s = STRING.matcher(m.group(3));
                 while (s.find()) {
                     vars.add(s.group(1));
                 }
