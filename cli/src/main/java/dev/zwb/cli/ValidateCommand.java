@@ -48,7 +48,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", description = "a model .cfg of the design instead of a variant")
     Path config;
 
-    @Option(names = "--timeout", defaultValue = "600", description = "seconds allowed for TLC per run (default 600)")
+    @Option(names = "--timeout", defaultValue = "600",
+            description = "seconds allowed for each TLC run, which checks up to ten runs (default 600)")
     long timeout;
 
     @Override
