@@ -100,7 +100,7 @@ public final class TraceValidator {
         return validate(design, config, List.of(seed), twin).get(0);
     }
 
-    private List<Result> validate(Design design, Path config, List<Long> seeds, LongFunction<Validation.Run> twin)
+    public List<Result> validate(Design design, Path config, List<Long> seeds, LongFunction<Validation.Run> twin)
             throws IOException, InterruptedException {
         Refinement refinement = Refinement.of(design);
         List<Validation.Run> runs = new ArrayList<>();
