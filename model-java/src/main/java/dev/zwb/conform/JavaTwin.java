@@ -32,10 +32,11 @@ import java.util.concurrent.Callable;
  * process its one operation), named as the process. Spec slot s is Java slot s (slot 0 is never
  * used); blocks 0..MaxBlock are the device's pages.
  *
- * <p>What the constants do not fix, the trace does (it is read ahead): the slot each environment
- * process works on and the value a limit store writes (both chosen by the process's first step),
- * and the compressed size of each page, which decides the order select_pp_slot() takes them in
- * (the spec lets any pp-slot be next; the buckets order by size).
+ * <p>What the constants do not fix is given as {@link Choices}: a replay reads them ahead in the
+ * trace, a validation run draws them from its seed: the slot each environment process works on
+ * and the value a limit store writes (both chosen by the process's first step), the compressed
+ * size of each page, which decides the order select_pp_slot() takes them in (the spec lets any
+ * pp-slot be next; the buckets order by size), and whether the multipage pool's kzalloc fails.
  */
 public final class JavaTwin implements AutoCloseable {
 
