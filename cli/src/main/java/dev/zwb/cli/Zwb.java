@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
 @Command(name = "zwb", mixinStandardHelpOptions = true, versionProvider = Zwb.Version.class,
         description = "Model-checked reference for zram's writeback path.",
         subcommands = {Zwb.Check.class, Zwb.ListCmd.class, TraceCommand.class, ReachCommand.class, DocsCommand.class,
-            BenchCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, ReplayCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
 public final class Zwb implements Callable<Integer> {
 
     public static final String VERSION = "0.2.0";

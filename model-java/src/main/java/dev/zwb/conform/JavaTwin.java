@@ -32,10 +32,11 @@ import java.util.concurrent.Callable;
  * process its one operation), named as the process. Spec slot s is Java slot s (slot 0 is never
  * used); blocks 0..MaxBlock are the device's pages.
  *
- * <p>What the constants do not fix, the trace does (it is read ahead): the slot each environment
- * process works on and the value a limit store writes (both chosen by the process's first step),
- * and the compressed size of each page, which decides the order select_pp_slot() takes them in
- * (the spec lets any pp-slot be next; the buckets order by size).
+ * <p>What the constants do not fix is given as {@link Choices}: a replay reads them ahead in the
+ * trace, a validation run draws them from its seed: the slot each environment process works on
+ * and the value a limit store writes (both chosen by the process's first step), the compressed
+ * size of each page, which decides the order select_pp_slot() takes them in (the spec lets any
+ * pp-slot be next; the buckets order by size), and whether the multipage pool's kzalloc fails.
  */
 public final class JavaTwin implements AutoCloseable {
 
@@ -59,7 +60,45 @@ public final class JavaTwin implements AutoCloseable {
     private final Map<String, Integer> envSlots;
     private final Set<String> stepped = new HashSet<>();
 
-    private JavaTwin(Design design, ModelConstants k, List<TraceStep> trace, Refinement refinement) {
+    /**
+     * What the constants leave open: the slot each environment process works on, the value each
+     * limit store writes, the order select_pp_slot() takes the slots in (it decides their
+     * compressed sizes), and whether the multipage pool's kzalloc fails. A replay reads them off
+     * the trace; a validation run draws them.
+     */
+    public record Choices(Map<String, Integer> envSlots, Map<String, Long> stores, List<Integer> selectOrder,
+                          boolean kzallocFails) {
+        public Choices {
+            envSlots = Map.copyOf(envSlots);
+            stores = Map.copyOf(stores);
+            selectOrder = List.copyOf(selectOrder);
+        }
+
+        /** The choices a trace made (read ahead). */
+        static Choices of(ModelConstants k, List<TraceStep> trace, Refinement refinement) {
+            Map<String, Integer> envSlots = new HashMap<>();
+            Map<String, Long> stores = new HashMap<>();
+            for (int i = 1; i < trace.size(); i++) {
+                TraceStep st = trace.get(i);
+                if (st.process() != null && k.strings("EnvProcs").contains(st.process())
+                        && !envSlots.containsKey(st.process())) {
+                    envSlots.put(st.process(), (int) ((TlaValue.Int) ((TlaValue.Fn) st.var("envSlot"))
+                            .get(TlaValue.str(st.process()))).value());
+                    stores.put(st.process(), ((TlaValue.Int) st.var("limStored")).value());
+                }
+            }
+            boolean kzallocFails = false;
+            for (TraceStep st : trace) {
+                if ("poolAlloc".equals(st.label())) {
+                    long n = ((TlaValue.Int) st.var("poolN")).value();
+                    kzallocFails = n != k.integer("PoolSize") && k.has("AllocFails") && k.bool("AllocFails");
+                }
+            }
+            return new Choices(envSlots, stores, refinement.selectOrder(trace), kzallocFails);
+        }
+    }
+
+    private JavaTwin(Design design, ModelConstants k, Choices choices) {
         this.design = design;
         this.constants = k;
         this.slots = k.ints("Slots");
@@ -72,13 +111,13 @@ public final class JavaTwin implements AutoCloseable {
         zram = new Zram(kernel, slots.size() + 1, bdev);
         wb = switch (design) {
             case SINGLE -> new SinglePage(zram, variant(design, k));
-            case MULTIPAGE -> multipage(k, trace);
+            case MULTIPAGE -> multipage(k, choices.kzallocFails());
             case BATCHED -> new Batched(zram, variant(design, k), (int) k.integer("PoolSize"));
         };
         if (k.has("CompressedWb") && k.bool("CompressedWb")) {
             zram.compressedWritebackStore(true); // echo 1 > compressed_writeback
         }
-        Map<Integer, Integer> size = sizes(refinement.selectOrder(trace));
+        Map<Integer, Integer> size = sizes(choices.selectOrder());
         for (int s : slots) {
             zram.zramBioWrite(s, size.get(s));
         }
@@ -89,17 +128,8 @@ public final class JavaTwin implements AutoCloseable {
         }
         zram.writebackLimitStore(k.integer("WbLimitInit"));
         setupEpochs = epochs + 1;
-        envSlots = new HashMap<>();
-        Map<String, Long> stores = new HashMap<>();
-        for (int i = 1; i < trace.size(); i++) {
-            TraceStep st = trace.get(i);
-            if (st.process() != null && k.strings("EnvProcs").contains(st.process())
-                    && !envSlots.containsKey(st.process())) {
-                envSlots.put(st.process(), (int) ((TlaValue.Int) ((TlaValue.Fn) st.var("envSlot"))
-                        .get(TlaValue.str(st.process()))).value());
-                stores.put(st.process(), ((TlaValue.Int) st.var("limStored")).value());
-            }
-        }
+        envSlots = choices.envSlots();
+        Map<String, Long> stores = choices.stores();
         kernel.setHungTaskTimeout(HUNG);
         lockstep = new Lockstep(kernel::sleeping, Set.of(Thread.currentThread()));
         kernel.setStep(lockstep);
@@ -131,19 +161,19 @@ public final class JavaTwin implements AutoCloseable {
 
     /** Builds and starts the twin; its threads are parked at their first labels. */
     public static JavaTwin build(Design design, ModelConstants k, List<TraceStep> trace, Refinement refinement) {
-        return new JavaTwin(design, k, trace, refinement);
+        return new JavaTwin(design, k, Choices.of(k, trace, refinement));
     }
 
-    /** The multipage design; its pool's kzalloc fails where the trace allocates req_prealloc. */
-    private MultiPage multipage(ModelConstants k, List<TraceStep> trace) {
+    /** Builds and starts the twin with the choices given; its threads are parked at their first labels. */
+    public static JavaTwin build(Design design, ModelConstants k, Choices choices) {
+        return new JavaTwin(design, k, choices);
+    }
+
+    /** The multipage design; its pool's kzalloc fails if {@code kzallocFails} (req_prealloc is used). */
+    private MultiPage multipage(ModelConstants k, boolean kzallocFails) {
         MultiPage mp = new MultiPage(zram, variant(Design.MULTIPAGE, k), (int) k.integer("PoolSize"));
         mp.setPreallocCnt((int) k.integer("PreallocSize"));
-        for (TraceStep st : trace) {
-            if ("poolAlloc".equals(st.label())) {
-                long n = ((TlaValue.Int) st.var("poolN")).value();
-                mp.setKzallocFails(n != k.integer("PoolSize") && k.bool("AllocFails"));
-            }
-        }
+        mp.setKzallocFails(kzallocFails);
         return mp;
     }
 
@@ -264,6 +294,10 @@ public final class JavaTwin implements AutoCloseable {
         String at = lockstep.parkedAt(t);
         if (at != null) {
             return at;
+        }
+        String from = lockstep.steppingFrom(t);
+        if (from != null && t.isAlive() && kernel.sleeping(t)) {
+            return from; // asleep on a lock another holds: the spec's step at this label is not enabled yet
         }
         return t.isAlive() ? "(running)" : end;
     }

@@ -33,8 +33,9 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   cntOff, nrI    cnt_off; the iteration zram_writeback_next_request() is at (0 outside it)
  *   wbReq          the index of req in the pool, -1 for NULL
  *   drainI         i of the drain loop
- *   rq[i]          req_pool[i] (ZeroReq beyond the pool): flags = ALLOCATED/COMPLETED bits,
- *                  blk = blk_idx, page = req-&gt;page allocated, pps, data = the page's content,
+ *   reqPool[i]     req_pool[i] (ZeroReq beyond the pool): flags = ALLOCATED/COMPLETED bits,
+ *                  blk = blk_idx while the request owns the block (0 once the drain freed it: the
+ *                  C leaves the index in place, the spec clears it), page = req-&gt;page allocated, pps, data = the page's content,
  *                  bio = issued (held by the device) / plugged (submitted, in the plug) / idle,
  *                  err = bi_status != 0, epoch = the ghost epoch of its limit check (0: none)
  *   doneCnt        done.done of the on-stack completion
@@ -48,8 +49,8 @@ import static dev.zwb.conform.TlaValue.tuple;
  * Compared through {@link #project}: "EBIO" is "EIO"; wbReq is dead (NULL) while the task asks for
  * a request (the C reassigns req before reading it) and after freePool; doneCnt is dead after
  * freePool (the frame holding it ended: TLC keeps the count, Java's late complete() writes the
- * freed memory, KASAN reports it, deadTouch compares it); rq[i].data is dead unless
- * the bio is plugged or issued or the task is at submitBio with it; rq[i].err is dead while the
+ * freed memory, KASAN reports it, deadTouch compares it); reqPool[i].data is dead unless
+ * the bio is plugged or issued or the task is at submitBio with it; reqPool[i].err is dead while the
  * bio is plugged or issued (the device sets it).
  */
 final class MultipageRefinement implements Refinement {
@@ -133,7 +134,9 @@ final class MultipageRefinement implements Refinement {
             flags.add(str("COMPLETED"));
         }
         String bio = held.contains(r.bio()) ? "issued" : r.bio().inFlight() ? "plugged" : "idle";
-        return record("flags", set(flags), "blk", integer(r.blkIdx()), "page", bool(r.hasPage()),
+        // the drain's free_block_bdev() leaves blk_idx as it was; the spec's blk is the block the request owns
+        long blk = r.ownsBlock() || r.blkIdx() == 0 ? r.blkIdx() : 0;
+        return record("flags", set(flags), "blk", integer(blk), "page", bool(r.hasPage()),
                 "pps", CommonMapping.pps(r.pps()),
                 "data", r.page() == null ? ZERO_PAGE : CommonMapping.page(r.page().data()),
                 "bio", str(bio), "err", bool(r.bio().status() != 0),

@@ -34,6 +34,8 @@ import static dev.zwb.conform.TlaValue.tuple;
  *                 not waited yet: the completion's count), idle; blk = the sector's block,
  *                 data = its page's content, err = bi_status != 0
  * </pre>
+ * At releaseOnError wbRet is the C's err (submit_bio_wait()'s return, which the C assigns to ret
+ * after release_pp_slot(); the spec sets wbRet when the wait ends).
  * Compared through {@link #project}: wbRet "EBIO" is "EIO" (a failed bio and an exhausted limit both
  * return -EIO in the C); an idle bio's data is dead (the page is refilled before the next submit).
  */
@@ -52,6 +54,10 @@ final class SingleRefinement implements Refinement {
             Content page = l == null ? Content.JUNK : l.page().data();
             out.put("wbPage", CommonMapping.page(page.equals(Content.JUNK) ? Content.ZERO : page));
             out.put("wbRet", CommonMapping.ret(l == null ? 0 : l.ret()));
+            if (l != null && l.bio() != null && l.bio().status() != 0 && twin.pc("wb", "done").equals("releaseOnError")) {
+                // the C's err = submit_bio_wait(): ret = err follows release_pp_slot(); the spec sets wbRet at once
+                out.put("wbRet", CommonMapping.ret(-Errno.EIO));
+            }
             out.put("wbCheckEpoch", CommonMapping.epoch(twin, l == null ? 0 : l.checkEpoch()));
             Bio bio = l == null ? null : l.bio();
             String state = bio == null ? "idle" : bio.inFlight() ? "inflight"

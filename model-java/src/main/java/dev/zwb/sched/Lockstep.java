@@ -41,6 +41,8 @@ public final class Lockstep implements Step {
     private final Map<Thread, String> parked = new HashMap<>();
     private final Map<Thread, Long> arrivals = new HashMap<>();
     private final Set<Thread> granted = new HashSet<>();
+    /** The label each thread took its step from, until it parks again (a thread asleep mid-step). */
+    private final Map<Thread, String> stepping = new HashMap<>();
     private boolean free;
 
     /**
@@ -63,6 +65,7 @@ public final class Lockstep implements Step {
                 return;
             }
             parked.put(me, label);
+            stepping.remove(me);
             arrivals.merge(me, 1L, Long::sum);
             notifyAll();
             while (!granted.remove(me) && !free) {
@@ -82,6 +85,15 @@ public final class Lockstep implements Step {
         return parked.get(t);
     }
 
+    /**
+     * The label of the step {@code t} is taking: set when it is let go from a label, cleared when
+     * it parks at the next one; null while it is parked or before its first step. A thread asleep
+     * mid-step (on a lock another holds) is still at this label as the spec sees it.
+     */
+    public synchronized String steppingFrom(Thread t) {
+        return stepping.get(t);
+    }
+
     /** Waits until {@code t} parks, finishes or sleeps. */
     public Stop settle(Thread t) {
         return awaitStop(t, -1);
@@ -99,6 +111,7 @@ public final class Lockstep implements Step {
                 throw new IllegalStateException(t.getName() + " is not parked at a label");
             }
             before = arrivals.getOrDefault(t, 0L);
+            stepping.put(t, parked.get(t));
             granted.add(t);
             notifyAll();
         }

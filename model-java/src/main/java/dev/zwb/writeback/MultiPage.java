@@ -425,9 +425,9 @@ public final class MultiPage extends Writeback {
 
     // ---- what the refinement mapping reads (ghost views, no memory touched) -----------------
 
-    /** One request of the pool as the mapping sees it. */
+    /** One request of the pool as the mapping sees it; {@code ownsBlock} is the ghost of that name. */
     public record RequestView(boolean allocated, boolean completed, long blkIdx, boolean hasPage,
-                              ZramPpSlot pps, Page page, Bio bio, long limitEpoch) {
+                              ZramPpSlot pps, Page page, Bio bio, long limitEpoch, boolean ownsBlock) {
     }
 
     /** The pool's requests (empty before the pool is allocated; kept after it is freed). */
@@ -440,7 +440,7 @@ public final class MultiPage extends Writeback {
         for (ZramWbRequest r : pool) {
             out.add(new RequestView(Bitops.testBit(ZRAM_WB_REQUEST_ALLOCATED, r.flags),
                     Bitops.testBit(ZRAM_WB_REQUEST_COMPLETED, r.flags), r.blkIdx, r.page != null, r.pps,
-                    r.page, r.bio, r.ghost.limitEpoch));
+                    r.page, r.bio, r.ghost.limitEpoch, r.ghost.ownsBlock));
         }
         return out;
     }
