@@ -1,0 +1,98 @@
+package dev.zwb.zram;
+
+import dev.zwb.Rig;
+import dev.zwb.kernel.Content;
+import dev.zwb.kernel.Errno;
+import dev.zwb.sched.Actor;
+import dev.zwb.writeback.Defect;
+import dev.zwb.writeback.Design;
+import dev.zwb.writeback.Variant;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * zram_bio_read() as the rest of the model sees it: which read path each variant runs, what a
+ * read from the backing device returns when its bio fails (failed_reads, no data), and what the
+ * refinement mapping reads of the latest read ({@link Zram#readerView()}).
+ */
+class ZramReadTest {
+
+    @Test
+    void theDefectSwitchesSelectTheReadPath() {
+        for (Design design : Design.values()) {
+            try (Rig fixed = new Rig(Variant.fixed(design));
+                 Rig unlocked = new Rig(Variant.only(design, Defect.READ_BLKIDX_UNLOCKED));
+                 Rig noRecheck = new Rig(Variant.only(design, Defect.NO_READ_RECHECK))) {
+                assertEquals(ReadPath.LOCKED_HANDLE_RECHECK, fixed.zram.readPath(), design + " fixed");
+                assertEquals(ReadPath.UNLOCKED_HANDLE, unlocked.zram.readPath(), design + " READ_BLKIDX_UNLOCKED");
+                assertEquals(ReadPath.LOCKED_HANDLE, noRecheck.zram.readPath(), design + " NO_READ_RECHECK");
+            }
+        }
+    }
+
+    /** Slot 0 written back to the device, then read; the device ends the read bio with {@code status}. */
+    private static Content readWrittenBackSlot(Rig rig, int status) {
+        rig.write(0);
+        assertEquals(0, rig.runWriteback("page_index=0"));
+        assertTrue(rig.zram.table.zramTestFlag(0, ZramTable.ZRAM_WB));
+        Actor<Content> reader = rig.read(0);
+        rig.bdev.awaitPending(1);
+        rig.bdev.completeNext(status).join();
+        return reader.join();
+    }
+
+    @Test
+    void aFailedDeviceReadFailsTheReadOnEveryPath() {
+        for (Variant v : Set.of(Variant.fixed(Design.SINGLE), Variant.only(Design.SINGLE, Defect.NO_READ_RECHECK),
+                Variant.only(Design.SINGLE, Defect.READ_BLKIDX_UNLOCKED))) {
+            try (Rig rig = new Rig(v)) {
+                assertNull(readWrittenBackSlot(rig, -Errno.EIO), v + ": no data from a failed bio");
+                assertEquals(1, rig.zram.stats.failedReads.get(), v + ": failed_reads");
+                assertEquals(1, rig.zram.stats.bdReads.get(), v + ": bd_reads");
+                Zram.ReaderView view = rig.zram.readerView();
+                assertTrue(view.failed(), v + ": the mapping sees the failure");
+                assertNull(view.got());
+                assertFalse(view.eio(), "the device failed it, not decompress_bdev_page()");
+                assertTrue(rig.broken().isEmpty(), v + ": a failed read returns nothing, so Reads holds");
+            }
+        }
+    }
+
+    @Test
+    void aGoodDeviceReadReturnsTheWrittenBackPage() {
+        try (Rig rig = new Rig(Variant.fixed(Design.SINGLE))) {
+            assertEquals(new Content(0, 1), readWrittenBackSlot(rig, 0));
+            assertEquals(0, rig.zram.stats.failedReads.get());
+            Zram.ReaderView view = rig.zram.readerView();
+            assertFalse(view.failed());
+            assertEquals(new Content(0, 1), view.got());
+            assertEquals(rig.zram.table.zramGetHandle(0), view.blkIdx(), "the block the read used");
+            assertEquals(Set.of(new Content(0, 1)), view.seen());
+        }
+    }
+
+    @Test
+    void theMappingSeesOnlyWhatTheSlotHeldWhileTheReadRan() {
+        try (Rig rig = new Rig(Variant.fixed(Design.SINGLE))) {
+            Zram zram = rig.zram;
+            assertNull(zram.readerView(), "no read yet");
+            zram.zramBioWrite(0);
+            zram.zramBioWrite(0);
+            zram.zramBioDiscard(1);
+            assertEquals(new Content(0, 2), zram.zramBioRead(0));
+            Zram.ReaderView view = zram.readerView();
+            assertEquals(Set.of(new Content(0, 2)), view.seen(),
+                    "version 1 was replaced before the read began, and slot 1's change is not slot 0's");
+            assertEquals(new Content(0, 2), view.got());
+            zram.zramBioDiscard(0);
+            assertEquals(Content.ZERO, zram.zramBioRead(0));
+            assertEquals(Set.of(Content.ZERO), zram.readerView().seen());
+        }
+    }
+}
