@@ -1,15 +1,18 @@
 package dev.zwb.zram;
 
 import dev.zwb.Rig;
+import dev.zwb.check.Invariant;
 import dev.zwb.kernel.Content;
 import dev.zwb.kernel.Errno;
 import dev.zwb.sched.Actor;
+import dev.zwb.sched.StepGate;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Design;
 import dev.zwb.writeback.Variant;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -94,5 +97,51 @@ class ZramReadTest {
             assertEquals(Content.ZERO, zram.zramBioRead(0));
             assertEquals(Set.of(Content.ZERO), zram.readerView().seen());
         }
+    }
+
+    /**
+     * A read that returns an older version of its own slot, one replaced before the read began,
+     * breaks Reads. Batched: slot 0 version 1 is written back to block 0; slot 0 is written
+     * again (version 2, the latest change of any slot) and written back with slot 1, whose bio
+     * takes block 0 and fails, so block 0 still holds version 1 and slot 0 goes to block 1. A
+     * read of slot 0 starts (version 2 on the device) and the slot is discarded before the read
+     * loads its block index (label readHandleUnlocked, or readBio on the fixed path).
+     * READ_BLKIDX_UNLOCKED loads handle 0 and returns version 1; the fixed path re-checks and
+     * returns the zero page.
+     */
+    private static Content readAfterDiscard(Variant v, String pauseLabel, Set<Invariant> broken) {
+        try (Rig rig = new Rig(v)) {
+            Zram zram = rig.zram;
+            rig.write(0);
+            assertEquals(0, rig.runWriteback("page_index=0"));
+            assertEquals(0, zram.table.zramGetHandle(0), "block 0");
+            zram.zramBioWrite(1, Zram.PageKind.HUGE); // selected first: the first block
+            rig.write(0);
+            Actor<Integer> task = rig.writeback("page_indexes=0-1");
+            rig.bdev.awaitPending(2);
+            rig.bdev.completeNext(-Errno.EIO).join(); // slot 1's write to block 0
+            assertEquals(-Errno.EIO, rig.finish(task));
+            assertEquals(1, zram.table.zramGetHandle(0), "slot 0 version 2 on block 1");
+            assertEquals(new Content(0, 1), rig.bdev.peek(0), "block 0 still holds version 1");
+            StepGate.Pause pause = rig.gate.pauseAt(pauseLabel, "reader");
+            Actor<Content> reader = rig.read(0);
+            pause.awaitArrival();
+            zram.zramBioDiscard(0);
+            pause.release();
+            Content got = rig.finish(reader);
+            broken.addAll(rig.broken());
+            return got;
+        }
+    }
+
+    @Test
+    void aReadReturningAVersionReplacedBeforeItBeganBreaksReads() {
+        Set<Invariant> broken = new TreeSet<>();
+        assertEquals(new Content(0, 1), readAfterDiscard(Variant.only(Design.BATCHED, Defect.READ_BLKIDX_UNLOCKED),
+                "readHandleUnlocked", broken));
+        assertEquals(Set.of(Invariant.Reads), broken);
+        broken.clear();
+        assertEquals(Content.ZERO, readAfterDiscard(Variant.fixed(Design.BATCHED), "readBio", broken));
+        assertEquals(Set.of(), broken);
     }
 }
