@@ -64,9 +64,19 @@ class PostProcessingTest {
         ZramPpCtl all = scan(PostProcessing.PAGE_WRITEBACK);
         assertEquals(List.of(0, 1, 2), indexes(all.placed()), "in scan order");
         assertEquals(4, all.scanVisits());
+        assertEquals(List.of(1, 2, 3), all.placed().stream().map(ZramPpSlot::peekScanPos).toList(),
+                "each pp-slot names the scan position that placed it");
         assertEquals(List.of(1, 2, 0), indexes(all.peekPpSlots()), "the huge bucket first, then the last scanned");
         PostProcessing.releasePpCtl(zram, all);
         assertTrue(rig.kernel.kasan.reports().isEmpty());
+    }
+
+    @Test
+    void anObjectUnder64BytesIsInBucketZeroAndStillSelected() {
+        zram.zramBioWrite(0, 10);
+        ZramPpCtl ctl = scan(PostProcessing.PAGE_WRITEBACK);
+        assertEquals(0, PostProcessing.selectPpSlot(ctl).peekIndex(), "select_pp_slot() walks down to bucket 0");
+        PostProcessing.releasePpCtl(zram, ctl);
     }
 
     @Test

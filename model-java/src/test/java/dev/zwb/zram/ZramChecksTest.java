@@ -50,6 +50,19 @@ class ZramChecksTest {
     }
 
     @Test
+    void theLockOwnerIsTheTaskHoldingTheSlotLock() {
+        try (Rig rig = new Rig(Variant.fixed(Design.SINGLE))) {
+            ZramTable t = rig.zram.table;
+            assertEquals(null, t.lockOwner(1));
+            t.zramSlotLock(1);
+            assertEquals(Thread.currentThread(), t.lockOwner(1));
+            assertTrue(t.isLocked(1));
+            t.zramSlotUnlock(1);
+            assertEquals(null, t.lockOwner(1));
+        }
+    }
+
+    @Test
     void aSlotLockedByItsWriterIsNotJudgedUntilUnlocked() {
         try (Rig rig = new Rig(Variant.fixed(Design.SINGLE))) {
             Zram zram = rig.zram;
@@ -112,6 +125,37 @@ class ZramChecksTest {
             assertEquals(0, zram.bdWbLimit());
             assertEquals(Set.of(), rig.broken(), "two pages written on a budget of two");
             assertTrue(rig.violations().stream().noneMatch(v -> v.invariant() == Invariant.WbLimitAccounted));
+        }
+    }
+
+    /**
+     * What the limit's ghost keeps (the spec's limEpoch, limStored, limPages) and the
+     * WbLimitAccounted check on it, in both directions: bd_wb_limit plus the pages charged must
+     * be the value stored while the limit is on and not overrun.
+     */
+    @Test
+    void theLimitGhostCountsChargesPerStore() {
+        try (Rig rig = new Rig(Variant.fixed(Design.BATCHED))) {
+            ZramGhost g = rig.zram.ghost;
+            rig.zram.writebackLimitStore(2);
+            assertEquals(1, g.limitEpoch());
+            assertEquals(2, g.limitStored());
+            assertEquals(null, g.limitAccountingViolation(0), "the limit is off");
+            rig.zram.writebackLimitEnableStore(true);
+            assertEquals(2, g.limitEpoch());
+            assertEquals(null, g.limitAccountingViolation(2));
+            assertEquals("bd_wb_limit 1 + 0 pages charged != 2 stored", g.limitAccountingViolation(1));
+            long epoch = g.limitCheckPassed();
+            g.limitCharged(epoch);
+            g.limitCharged(epoch);
+            assertEquals(2, g.chargedThisEpoch());
+            assertEquals(null, g.limitAccountingViolation(0), "both pages charged, none left");
+            assertEquals("bd_wb_limit 1 + 2 pages charged != 2 stored", g.limitAccountingViolation(1));
+            g.limitCharged(epoch - 1);
+            assertEquals(2, g.chargedThisEpoch(), "a page whose check came before the store charges nothing to it");
+            g.limitRefunded(epoch);
+            assertEquals(1, g.chargedThisEpoch());
+            assertEquals(null, g.limitViolation());
         }
     }
 }

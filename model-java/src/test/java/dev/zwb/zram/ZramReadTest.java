@@ -93,6 +93,8 @@ class ZramReadTest {
             assertEquals(Set.of(new Content(0, 2)), view.seen(),
                     "version 1 was replaced before the read began, and slot 1's change is not slot 0's");
             assertEquals(new Content(0, 2), view.got());
+            zram.zramBioWrite(0);
+            assertEquals(Set.of(new Content(0, 2)), zram.readerView().seen(), "a write after the read is not in its window");
             zram.zramBioDiscard(0);
             assertEquals(Content.ZERO, zram.zramBioRead(0));
             assertEquals(Set.of(Content.ZERO), zram.readerView().seen());
@@ -129,6 +131,8 @@ class ZramReadTest {
             zram.zramBioDiscard(0);
             pause.release();
             Content got = rig.finish(reader);
+            assertEquals(Set.of(new Content(0, 2), Content.ZERO), zram.readerView().seen(),
+                    "the read's window: version 2 when it began, the discard before it ended");
             broken.addAll(rig.broken());
             return got;
         }
@@ -143,5 +147,85 @@ class ZramReadTest {
         broken.clear();
         assertEquals(Content.ZERO, readAfterDiscard(Variant.fixed(Design.BATCHED), "readBio", broken));
         assertEquals(Set.of(), broken);
+    }
+
+    @Test
+    void aReadNotYetUnderTheSlotLockHasSeenNothing() {
+        try (Rig rig = new Rig(Variant.fixed(Design.SINGLE))) {
+            StepGate.Pause lock = rig.gate.pauseAt("readLock", "reader");
+            Actor<Content> reader = rig.read(0);
+            lock.awaitArrival();
+            Zram.ReaderView view = rig.zram.readerView();
+            assertEquals(Set.of(), view.seen());
+            assertNull(view.got());
+            assertFalse(view.failed());
+            lock.release();
+            assertEquals(Content.ZERO, reader.join(), "never written: the zero page");
+            assertEquals(Set.of(Content.ZERO), rig.zram.readerView().seen(), "nothing ever changed: the zero page");
+            assertEquals(Content.ZERO, rig.zram.readerView().got());
+        }
+    }
+
+    // ---- compressed writeback: decompress_bdev_page() --------------------------------------
+
+    @Test
+    void compressedWritebackIsOnWhereTheVariantsNeedIt() {
+        try (Rig fixed = new Rig(Variant.fixed(Design.BATCHED));
+             Rig wbOnly = new Rig(Variant.only(Design.BATCHED, Defect.RB_RECHECK_WB_ONLY));
+             Rig drops = new Rig(Variant.only(Design.BATCHED, Defect.WB_DROPS_SIZE_PRIO))) {
+            assertFalse(fixed.zram.compressedWb(), "off unless stored");
+            assertTrue(wbOnly.zram.compressedWb());
+            assertTrue(drops.zram.compressedWb());
+            fixed.zram.compressedWritebackStore(true);
+            assertTrue(fixed.zram.compressedWb());
+        }
+    }
+
+    /**
+     * Compressed writeback: slot 0 is written back and read; after the read's bio and before its
+     * decompression, slot 0 is discarded. Mainline's ZRAM_WB-only re-check fails the read with
+     * -EIO; the fix answers -EAGAIN and reads the slot again: the zero page.
+     */
+    private static Content discardedBeforeTheDecompression(Rig rig) {
+        rig.zram.compressedWritebackStore(true);
+        rig.write(0);
+        assertEquals(0, rig.runWriteback("page_index=0"));
+        StepGate.Pause decompress = rig.gate.pauseAt("readDecompress", "reader");
+        Actor<Content> reader = rig.read(0);
+        rig.bdev.awaitPending(1);
+        rig.bdev.completeNext().join();
+        decompress.awaitArrival();
+        rig.zram.zramBioDiscard(0);
+        decompress.release();
+        return rig.finish(reader);
+    }
+
+    @Test
+    void aWbOnlyReCheckFailsTheReadWithEio() {
+        try (Rig rig = new Rig(Variant.only(Design.BATCHED, Defect.RB_RECHECK_WB_ONLY))) {
+            assertNull(discardedBeforeTheDecompression(rig));
+            assertEquals(1, rig.zram.stats.failedReads.get());
+            assertTrue(rig.zram.readerView().eio(), "decompress_bdev_page() failed it");
+            assertTrue(rig.zram.readerView().failed());
+            assertEquals(Set.of(Invariant.ReadsSucceed), rig.broken());
+        }
+        try (Rig rig = new Rig(Variant.fixed(Design.BATCHED))) {
+            assertEquals(Content.ZERO, discardedBeforeTheDecompression(rig), "-EAGAIN: read again, the slot is free now");
+            assertEquals(0, rig.zram.stats.failedReads.get());
+            assertFalse(rig.zram.readerView().eio());
+            assertEquals(1, rig.zram.stats.bdReads.get(), "one device read, then the zero page from memory");
+            assertEquals(Set.of(), rig.broken());
+        }
+    }
+
+    @Test
+    void aHugePageIsWrittenBackAndReadRaw() {
+        try (Rig rig = new Rig(Variant.fixed(Design.BATCHED))) {
+            rig.zram.compressedWritebackStore(true);
+            rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+            assertEquals(0, rig.runWriteback("page_index=0"));
+            assertEquals(new Content(0, 1), rig.finish(rig.read(0)));
+            assertEquals(Set.of(), rig.broken());
+        }
     }
 }

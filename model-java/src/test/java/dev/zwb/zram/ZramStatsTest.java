@@ -13,6 +13,7 @@ import java.util.Set;
 import static dev.zwb.zram.ZramTable.ZRAM_IDLE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,7 +60,7 @@ class ZramStatsTest {
 
     @Test
     void comprDataSizeFollowsTheObjectSize() {
-        zram.zramBioWrite(0, 100);
+        assertEquals(1, zram.zramBioWrite(0, 100), "the first version");
         assertStats(1, 0, 0, 100, "after a 100-byte object");
         zram.zramBioWrite(0, 300);
         assertStats(1, 0, 0, 300, "after overwriting it with a 300-byte object");
@@ -67,6 +68,17 @@ class ZramStatsTest {
         assertStats(2, 0, 0, 350, "after a second slot");
         zram.zramBioDiscard(0);
         assertStats(1, 0, 0, 50, "after discarding the 300-byte object");
+    }
+
+    @Test
+    void aCompressedSizeMustBeBelowAPage() {
+        for (int bad : new int[] {0, -1, Zram.PAGE_SIZE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> zram.zramBioWrite(0, bad));
+            assertEquals("compressed size " + bad + " is not in 1.." + (Zram.PAGE_SIZE - 1), e.getMessage());
+        }
+        assertEquals(1, zram.zramBioWrite(0, 1));
+        assertEquals(2, zram.zramBioWrite(0, Zram.PAGE_SIZE - 1));
+        assertStats(1, 0, 0, Zram.PAGE_SIZE - 1, "after the largest compressible object");
     }
 
     @Test
@@ -142,7 +154,10 @@ class ZramStatsTest {
         z.zramBioWrite(1, 100);
         long hugeHandle = z.table.zramGetHandle(0);
         long smallHandle = z.table.zramGetHandle(1);
+        z.idleStore();
         assertEquals(0, rig.runWriteback("page_indexes=0-1"));
+        assertFalse(z.table.zramTestFlag(0, ZRAM_IDLE), "the completion clears ZRAM_IDLE");
+        assertFalse(z.table.zramTestFlag(1, ZRAM_IDLE));
         assertTrue(z.table.zramTestFlag(0, ZramTable.ZRAM_WB));
         assertTrue(z.table.zramTestFlag(1, ZramTable.ZRAM_WB));
         assertEquals(2, z.stats.pagesStored.get(), "both pages are still stored");
