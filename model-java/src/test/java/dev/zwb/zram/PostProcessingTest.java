@@ -76,6 +76,7 @@ class PostProcessingTest {
         zram.zramBioWrite(0, 10);
         ZramPpCtl ctl = scan(PostProcessing.PAGE_WRITEBACK);
         assertEquals(0, PostProcessing.selectPpSlot(ctl).peekIndex(), "select_pp_slot() walks down to bucket 0");
+        assertEquals(List.of(0), indexes(ctl.peekPpSlots()), "and so does the mapping's view");
         PostProcessing.releasePpCtl(zram, ctl);
     }
 

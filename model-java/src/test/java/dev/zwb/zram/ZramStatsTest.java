@@ -155,7 +155,10 @@ class ZramStatsTest {
         long hugeHandle = z.table.zramGetHandle(0);
         long smallHandle = z.table.zramGetHandle(1);
         z.idleStore();
-        assertEquals(0, rig.runWriteback("page_indexes=0-1"));
+        assertEquals(0, rig.runWriteback("page_index=1"));
+        assertEquals(1, z.stats.hugePages.get(), "the small page leaves huge_pages alone");
+        assertEquals(Zram.PAGE_SIZE, z.stats.comprDataSize.get());
+        assertEquals(0, rig.runWriteback("page_index=0"));
         assertFalse(z.table.zramTestFlag(0, ZRAM_IDLE), "the completion clears ZRAM_IDLE");
         assertFalse(z.table.zramTestFlag(1, ZRAM_IDLE));
         assertTrue(z.table.zramTestFlag(0, ZramTable.ZRAM_WB));
