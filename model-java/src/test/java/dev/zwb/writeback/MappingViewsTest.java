@@ -137,6 +137,7 @@ class MappingViewsTest {
             rig.settle(task);
             assertEquals(-Errno.EIO, w.ret());
             assertEquals(1, w.cntOff(), "the next search starts after the request it took");
+            assertEquals(0, w.nrI(), "and found one at its first try");
             assertEquals(2, w.owed());
 
             assertEquals(-Errno.EIO, rig.finish(task));
