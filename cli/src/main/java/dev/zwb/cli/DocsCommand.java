@@ -3,11 +3,13 @@ package dev.zwb.cli;
 import dev.zwb.check.Verdict;
 import dev.zwb.docs.DocsGenerator;
 import dev.zwb.manifest.Manifest;
+import dev.zwb.manifest.ManifestException;
 import dev.zwb.manifest.ModelEntry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +45,23 @@ final class DocsCommand implements Callable<Integer> {
             }
         }
         List<Verdict> verdicts = zwb.verdictsReusing(m, models, run);
-        DocsGenerator docs = new DocsGenerator(verdicts, zwb.cmap());
+        DocsGenerator docs = new DocsGenerator(verdicts, zwb.cmap(), name -> {
+            try {
+                dev.zwb.check.Mutation mu = dev.zwb.check.Mutation.named(dev.zwb.check.Mutation.load(m.specDir()), name);
+                Verdict v = mu.check(m, zwb.runner(run.timeout), zwb.mutantDir(name), System.err);
+                if (v.problem() != null) {
+                    throw new Zwb.TlcFailed(v.problem());
+                }
+                return v;
+            } catch (IllegalArgumentException | ManifestException e) {
+                throw new UserError(e.getMessage());
+            } catch (IOException e) {
+                throw new UserError("mutation " + name + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Zwb.TlcFailed("interrupted while checking mutation " + name);
+            }
+        });
         try {
             if (check) {
                 List<String> stale = docs.stale(root);

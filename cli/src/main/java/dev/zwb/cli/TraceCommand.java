@@ -54,6 +54,10 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a constant for this run (repeatable)")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--mutation", paramLabel = "NAME",
+            description = "trace a copy of spec/ with this entry of spec/mutations.json applied (MODEL: the entry's)")
+    String mutation;
+
     @Option(names = "--timeout", defaultValue = "600", description = "seconds allowed (default 600)")
     long timeout;
 
@@ -61,18 +65,30 @@ final class TraceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Zwb.checkedTimeout(timeout);
         Manifest m = zwb.manifest();
-        if ((model == null) == (config == null)) {
-            throw new UserError("zwb trace takes a MODEL or --config FILE.cfg (one of them)");
+        java.nio.file.Path specDir = m.specDir();
+        ModelEntry e;
+        if (mutation != null) {
+            if (config != null) {
+                throw new UserError("--mutation traces the manifest's models; it does not go with --config");
+            }
+            Zwb.Mutated mutated = zwb.mutated(m, mutation);
+            specDir = mutated.specDir();
+            e = model == null ? mutated.entry()
+                    : Selection.select(m, List.of(), List.of(), List.of(model), List.of(), "all").get(0);
+        } else {
+            if ((model == null) == (config == null)) {
+                throw new UserError("zwb trace takes a MODEL, --config FILE.cfg or --mutation NAME");
+            }
+            e = config != null ? AdHoc.entry(zwb.root(), m, config, spec)
+                    : Selection.select(m, List.of(), List.of(), List.of(model), List.of(), "all").get(0);
         }
-        ModelEntry e = config != null ? AdHoc.entry(zwb.root(), m, config, spec)
-                : Selection.select(m, List.of(), List.of(), List.of(model), List.of(), "all").get(0);
         Map<String, String> set = Zwb.overrides(sets);
         if (!set.isEmpty()) {
             e = e.adHoc("with " + set);
         }
         Verdict v;
         try {
-            Checker checker = checker(m, set);
+            Checker checker = checker(specDir, set);
             checker.job(e).configText();
             v = checker.checkReusing(e);
         } catch (ManifestException | IllegalArgumentException ex) {
@@ -91,7 +107,7 @@ final class TraceCommand implements Callable<Integer> {
                     + " distinct states)" + (v.match() ? "" : "; the manifest expects " + v.expectedText()));
             return code;
         }
-        String part = dev.zwb.check.InvariantParts.broken(zwb.runner(timeout), checker(m, set).job(e), v.result(),
+        String part = dev.zwb.check.InvariantParts.broken(zwb.runner(timeout), checker(specDir, set).job(e), v.result(),
                 zwb.root().resolve("target").resolve("tlc").resolve(".parts"));
         Trace t = Trace.of(v.result(), v.actualText() + (part == null ? "" : " (part " + part + ")"), e.design(),
                 zwb.cmap());
@@ -109,7 +125,7 @@ final class TraceCommand implements Callable<Integer> {
         return code;
     }
 
-    private Checker checker(Manifest m, Map<String, String> set) {
-        return new Checker(m.specDir(), zwb.runner(timeout), 1, System.err, set);
+    private Checker checker(java.nio.file.Path specDir, Map<String, String> set) {
+        return new Checker(specDir, zwb.runner(timeout), 1, System.err, set);
     }
 }

@@ -110,6 +110,25 @@ public final class Zwb implements Callable<Integer> {
         }
     }
 
+    /** A copy of spec/ with one mutation applied, and the manifest entry of the mutation's model. */
+    record Mutated(dev.zwb.check.Mutation mutation, Path specDir, ModelEntry entry) {
+    }
+
+    /** Applies the entry {@code name} of spec/mutations.json to target/mutants/NAME. */
+    Mutated mutated(Manifest m, String name) {
+        try {
+            dev.zwb.check.Mutation mu = dev.zwb.check.Mutation.named(dev.zwb.check.Mutation.load(m.specDir()), name);
+            return new Mutated(mu, mu.applyTo(m.specDir(), mutantDir(name)), mu.entry(m));
+        } catch (IllegalArgumentException | IOException ex) {
+            throw new UserError(ex.getMessage());
+        }
+    }
+
+    /** Where the mutated copy of spec/ for mutation {@code name} is written. */
+    Path mutantDir(String name) {
+        return root().resolve("target").resolve("mutants").resolve(name);
+    }
+
     static long checkedTimeout(long timeout) {
         if (timeout <= 0 || timeout > MAX_TIMEOUT) {
             throw new UserError("--timeout must be between 1 and " + MAX_TIMEOUT + " seconds, not " + timeout);
@@ -133,6 +152,11 @@ public final class Zwb implements Callable<Integer> {
 
         List<ModelEntry> select(Manifest m) {
             return Selection.select(m, designs, variants, models, switches, profile);
+        }
+
+        /** Whether any model filter was given. */
+        boolean given() {
+            return !designs.isEmpty() || !variants.isEmpty() || !models.isEmpty() || !switches.isEmpty();
         }
     }
 
@@ -213,6 +237,9 @@ public final class Zwb implements Callable<Integer> {
         @Option(names = "--set", paramLabel = "NAME=VALUE",
                 description = "override a constant of the selected configs, for this run only (repeatable)")
         List<String> sets = new ArrayList<>();
+        @Option(names = "--mutation", paramLabel = "NAME",
+                description = "check a copy of spec/ with this entry of spec/mutations.json applied (default model: the entry's)")
+        String mutation;
         @CommandLine.Mixin
         RunOptions run;
 
@@ -222,7 +249,15 @@ public final class Zwb implements Callable<Integer> {
             Manifest m = zwb.manifest();
             Map<String, String> set = overrides(sets);
             List<ModelEntry> selected;
-            if (config != null) {
+            Path specDir = m.specDir();
+            if (mutation != null) {
+                if (config != null) {
+                    throw new UserError("--mutation checks the manifest's models; it does not go with --config");
+                }
+                Mutated mutated = zwb.mutated(m, mutation);
+                specDir = mutated.specDir();
+                selected = filters.given() ? filters.select(m) : List.of(mutated.entry());
+            } else if (config != null) {
                 selected = List.of(AdHoc.entry(zwb.root(), m, config, spec));
             } else {
                 if (spec != null) {
@@ -238,7 +273,7 @@ public final class Zwb implements Callable<Integer> {
             PrintStream progress = System.err;
             Instant started = Instant.now();
             long start = System.nanoTime();
-            Checker checker = new Checker(m.specDir(), runner, run.jobs, progress, set);
+            Checker checker = new Checker(specDir, runner, run.jobs, progress, set);
             List<Verdict> verdicts;
             try {
                 verdicts = checker.checkAll(selected);

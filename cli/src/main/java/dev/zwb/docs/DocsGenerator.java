@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.function.Function;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,9 @@ import java.util.stream.Stream;
  * The generated parts of README.md and docs/: every section between
  * {@code <!-- zwb:begin KIND [MODEL] -->} and {@code <!-- zwb:end -->} is
  * produced from TLC's runs. Kinds: {@code verdicts} (the CI verdict table),
- * {@code trace-markdown MODEL}, {@code trace-mermaid MODEL}, {@code reach DESIGN}.
+ * {@code trace-markdown MODEL}, {@code trace-mermaid MODEL}, {@code reach DESIGN},
+ * {@code mutation NAME} (what {@code zwb check --mutation NAME} and the last steps of
+ * {@code zwb trace --mutation NAME} print: a reviewer's proposed change, run for real).
  * zwb docs rewrites them; the test suite regenerates them and fails on any
  * difference, so the docs cannot drift from the models.
  */
@@ -33,13 +36,22 @@ public final class DocsGenerator {
     private static final Pattern SECTION =
             Pattern.compile("(<!-- zwb:begin (\\S+)(?: (\\S+))? -->\\n)(.*?)(<!-- zwb:end -->)", Pattern.DOTALL);
 
+    /** How many steps a {@code mutation} section shows: the end of the trace, where it breaks. */
+    static final int MUTATION_STEPS = 4;
+
     private final Map<String, Verdict> byModel = new LinkedHashMap<>();
     private final CMap map;
+    private final Function<String, Verdict> mutated;
 
-    /** @param verdicts the runs the sections come from: every CI model, at least */
-    public DocsGenerator(List<Verdict> verdicts, CMap map) {
+    /**
+     * @param verdicts the runs the sections come from: every CI model, at least
+     * @param mutated the verdict of the manifest model of a mutation of spec/mutations.json,
+     *                checked on a mutated copy of spec/, by the mutation's name
+     */
+    public DocsGenerator(List<Verdict> verdicts, CMap map, Function<String, Verdict> mutated) {
         verdicts.forEach(v -> byModel.put(v.entry().model(), v));
         this.map = map;
+        this.mutated = mutated;
     }
 
     /** The Markdown files that may carry sections: README.md and everything under docs/. */
@@ -114,12 +126,14 @@ public final class DocsGenerator {
                 return TraceFormat.markdown(trace(arg, where));
             case "trace-mermaid":
                 return "```mermaid\n" + TraceFormat.mermaid(trace(arg, where)) + "```\n";
+            case "mutation":
+                return mutation(arg);
             case "reach":
                 return "```\n" + dev.zwb.check.Reach.matrix(arg, byModel.values().stream()
                         .filter(v -> v.entry().design().equals(arg)).toList()) + "```\n";
             default:
                 throw new IllegalArgumentException(where + ": unknown generated section 'zwb:begin " + kind
-                        + "'; accepted: verdicts, trace-markdown MODEL, trace-mermaid MODEL, reach DESIGN");
+                        + "'; accepted: verdicts, trace-markdown MODEL, trace-mermaid MODEL, reach DESIGN, mutation NAME");
         }
     }
 
@@ -133,6 +147,32 @@ public final class DocsGenerator {
                     + "', which has no counterexample (" + v.actualText() + ")");
         }
         return Trace.of(v.result(), v.actualText(), v.entry().design(), map);
+    }
+
+    /** A proposed change run for real: the verdict it moves and the steps where its trace breaks. */
+    private String mutation(String name) {
+        Verdict v = mutated.apply(name);
+        StringBuilder sb = new StringBuilder("```\n$ ./zwb check --mutation ").append(name).append('\n');
+        sb.append(v.entry().model()).append(": the manifest records ").append(v.expectedText())
+                .append("; with the mutation TLC finds ").append(v.actualText());
+        if (v.traceLength() != null) {
+            sb.append(", a trace of ").append(v.traceLength()).append(" states");
+        }
+        sb.append(String.format(Locale.ROOT, " (%,d distinct states)%n", v.result().distinctStates()));
+        if (v.result().outcome().isViolation()) {
+            Trace t = Trace.of(v.result(), v.actualText(), v.entry().design(), map);
+            int from = t.steps().get(t.steps().size() - 1).number() - MUTATION_STEPS + 1;
+            sb.append("\n$ ./zwb trace --mutation ").append(name).append("    (its last ").append(MUTATION_STEPS)
+                    .append(" steps)\n");
+            boolean on = false;
+            for (String line : TraceFormat.text(t, false).split("\\R")) {
+                on |= line.startsWith(String.format(Locale.ROOT, "%3d  ", from));
+                if (on) {
+                    sb.append(line).append('\n');
+                }
+            }
+        }
+        return sb.append("```\n").toString();
     }
 
     /** The CI verdict table as Markdown; no times, so it is the same on every machine. */

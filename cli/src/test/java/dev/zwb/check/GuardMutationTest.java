@@ -1,9 +1,5 @@
 package dev.zwb.check;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.zwb.Repo;
 import dev.zwb.manifest.Expected;
 import dev.zwb.manifest.Manifest;
@@ -15,8 +11,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +19,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -41,63 +36,48 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class GuardMutationTest {
 
-    private static JsonArray mutations() throws IOException {
-        return JsonParser.parseString(Files.readString(Repo.spec().resolve("mutations.json")))
-                .getAsJsonObject().getAsJsonArray("mutations");
-    }
-
     @TestFactory
     Stream<DynamicTest> everyDeletedGuardIsCaught() throws Exception {
         Manifest m = Repo.manifest();
         List<DynamicTest> tests = new ArrayList<>();
-        for (JsonElement el : mutations()) {
-            JsonObject mu = el.getAsJsonObject();
-            tests.add(DynamicTest.dynamicTest(mu.get("name").getAsString(), () -> check(m, mu)));
+        for (Mutation mu : Mutation.load(Repo.spec())) {
+            tests.add(DynamicTest.dynamicTest(mu.name(), () -> check(m, mu)));
         }
         return tests.stream();
     }
 
-    private static void check(Manifest m, JsonObject mu) throws Exception {
-        String name = mu.get("name").getAsString();
-        ModelEntry entry = m.models().stream().filter(e -> e.model().equals(mu.get("model").getAsString()))
-                .findFirst().orElseThrow(() -> new AssertionError(name + ": no model " + mu.get("model")));
-        Path copy = Path.of("target", "mutants", name).toAbsolutePath();
-        copySpec(Repo.spec(), copy);
-        Path file = copy.resolve(mu.get("file").getAsString());
-        String text = Files.readString(file);
-        String find = mu.get("find").getAsString();
-        int first = text.indexOf(find);
-        assertTrue(first >= 0, name + ": the guard text is no longer in " + file.getFileName() + ": " + find);
-        assertEquals(-1, text.indexOf(find, first + 1), name + ": the guard text occurs more than once");
-        Files.writeString(file, text.replace(find, mu.get("replace").getAsString()));
+    private static void check(Manifest m, Mutation mu) throws Exception {
+        String name = mu.name();
+        ModelEntry entry = m.models().stream().filter(e -> e.model().equals(mu.model()))
+                .findFirst().orElseThrow(() -> new AssertionError(name + ": no model " + mu.model()));
+        Path copy = mu.applyTo(Repo.spec(), Path.of("target", "mutants", name).toAbsolutePath());
 
         TlcRunner runner = Repo.runner("tlc-mutants");
         TlcResult r = runner.run(TlcRunner.Job.exhaustive(name, copy, entry.spec(), copy.resolve(entry.config())));
         ModelConfig cfg = ModelConfig.read(copy.resolve(entry.config()));
         Verdict v = Checker.compare(entry, cfg, r);
-        if (mu.has("harmless")) {
-            assertTrue(v.match(), name + " is argued harmless (" + mu.get("harmless").getAsString()
+        if (mu.harmless() != null) {
+            assertTrue(v.match(), name + " is argued harmless (" + mu.harmless()
                     + ") but changes the verdict: " + String.join("; ", v.notes()) + "; give it an expected verdict");
             return;
         }
-        JsonObject x = mu.getAsJsonObject("expected");
-        assertEquals(x.get("result").getAsString(), r.outcome().word(), name + ": " + v.actualText()
+        assertEquals(mu.expectedResult(), r.outcome().word(), name + ": " + v.actualText()
                 + (v.problem() != null ? " — " + v.problem() : ""));
-        assertEquals(x.get("name").getAsString(), v.actualName(), name);
+        assertEquals(mu.expectedName(), v.actualName(), name);
         assertEquals(Verdict.Status.MISMATCH, v.status(), name + ": the mutation must change the model's verdict");
     }
 
-    private static void copySpec(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+    @Test
+    void aMutationWhoseTextIsGoneIsOneLineNamingIt() throws Exception {
+        Mutation gone = new Mutation("gone", "ZramSingle.tla", "no such guard text", "FALSE", "single/fixed",
+                "invariant", "Reads", null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> gone.applyTo(Repo.spec(), Path.of("target", "mutants", "gone").toAbsolutePath()));
+        assertEquals("gone: the guard text is no longer in ZramSingle.tla: no such guard text", e.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> Mutation.named(Mutation.load(Repo.spec()), "no-such-mutation"));
+        assertTrue(unknown.getMessage().startsWith("no mutation 'no-such-mutation' in spec/mutations.json; accepted: "),
+                unknown.getMessage());
     }
 
     /**
@@ -114,13 +94,10 @@ class GuardMutationTest {
                 broken.add(e.design() + ":" + x.name());
             }
         }
-        for (JsonElement el : mutations()) {
-            JsonObject mu = el.getAsJsonObject();
-            if (mu.has("harmless")) {
-                continue;
+        for (Mutation mu : Mutation.load(Repo.spec())) {
+            if (mu.harmless() == null) {
+                broken.add(mu.model().split("/")[0] + ":" + mu.expectedName());
             }
-            String design = mu.get("model").getAsString().split("/")[0];
-            broken.add(design + ":" + mu.getAsJsonObject("expected").get("name").getAsString());
         }
         List<String> vacuous = new ArrayList<>();
         for (ModelEntry e : m.models()) {

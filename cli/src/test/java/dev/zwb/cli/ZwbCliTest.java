@@ -82,6 +82,16 @@ class ZwbCliTest {
     }
 
     @Test
+    void anUnknownMutationNamesTheAcceptedOnes() {
+        String line = oneLine(inRepo("check", "--mutation", "drop-everything"), 2);
+        assertTrue(line.startsWith("zwb: no mutation 'drop-everything' in spec/mutations.json; accepted: "), line);
+        assertTrue(line.contains("batched-drop-pp-recheck"), line);
+        assertEquals("zwb: --mutation checks the manifest's models; it does not go with --config",
+                oneLine(inRepo("check", "--mutation", "batched-drop-pp-recheck", "--config", "x.cfg"), 2));
+        assertTrue(oneLine(inRepo("trace", "--mutation", "drop-everything"), 2).contains("no mutation 'drop-everything'"));
+    }
+
+    @Test
     void aMistypedCommandIsNamedWithoutArgumentIndexes() {
         String line = oneLine(inRepo("lst"), 2);
         assertEquals("zwb: unknown command 'lst'; did you mean list? (see zwb help)", line);
