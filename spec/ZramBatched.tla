@@ -35,7 +35,9 @@
 (* reqPool[1..PoolSize] (the C links them on lists; it has no array).      *)
 (* Variables by writer:                                                    *)
 (* taskVars (the task's own), ctlVars (wb_ctl and the requests: the task   *)
-(* and the endios), endioVars (the endios' own), and ZramCommon's groups.  *)
+(* and the endios), endioVars (the endios' own), flagVars (the slot flags *)
+(* beside tbl's and the statistics: the task's completion and the         *)
+(* environment), and ZramCommon's groups.                                  *)
 (*                                                                         *)
 (* Labels: values of wbPc (the task) and of endioPc[r] (request r's        *)
 (* endio), and the steps without a pc of their own; each label and the C  *)
@@ -99,12 +101,16 @@
 (* Versions: Kernel = "6.19" (as-released) or "mainline" (every other    *)
 (* model; the newest copy read, raspberrypi/linux @052b6b2d), and          *)
 (* CompressedWb (mainline only) for compressed writeback; see Mainline and *)
-(* Garbage below.  docs/mainline.md draws the differences.  Left out of    *)
-(* the cited copy: ZRAM_IDLE / ZRAM_HUGE / ZRAM_INCOMPRESSIBLE and the     *)
-(* type=idle|huge|huge_idle|incompressible modes (the scan is              *)
-(* page_indexes=), ZRAM_SAME, the huge_pages / pages_stored / bd_* stats,  *)
-(* allocation failures, the partial-IO read, recompression, and a second   *)
-(* writeback during one read (one writeback per model).                    *)
+(* Garbage below.  docs/mainline.md draws the differences.  The slot      *)
+(* flags ZRAM_IDLE / ZRAM_HUGE / ZRAM_INCOMPRESSIBLE, the writeback mode    *)
+(* (WbMode: page_indexes= or type=idle|huge|huge_idle|incompressible) and  *)
+(* the huge_pages / pages_stored statistics are in the section "Slot      *)
+(* flags and accounting".  Left out of the cited copy: flags changing      *)
+(* during the writeback other than by a free, a write or an access (no    *)
+(* idle_store() beside a 6.19 writeback, no incompressible write),         *)
+(* ZRAM_SAME, the compr_data_size / bd_* stats, allocation failures, the  *)
+(* partial-IO read, recompression, and a second writeback during one read *)
+(* (one writeback per model).                                              *)
 (*                                                                         *)
 (* Switches (docs/defects/): WB_CTL_UAF, BLK_IDX_LEAK (on in as-released), *)
 (* LIMIT_AT_COMPLETION, EARLY_PP_RELEASE, PPS_NOT_OWNED,                   *)
@@ -113,10 +119,18 @@
 (* upstream's read path after 6/6), RB_RECHECK_WB_ONLY (on in mainline:   *)
 (* the deferred decompression re-checks ZRAM_WB only, -EIO otherwise),     *)
 (* WB_DROPS_SIZE_PRIO (compressed writeback with a completion that clears  *)
-(* size and priority), and the teaching switch LOST_WAKEUP                 *)
+(* size and priority), SCAN_IGNORES_MODE (the scan without its flag        *)
+(* tests), WB_KEEPS_HUGE_COUNT and WB_DROPS_PAGES_STORED (a mainline       *)
+(* completion that forgets huge_pages or drops pages_stored), and the      *)
+(* teaching switch LOST_WAKEUP                                             *)
 (* (the endio calls wake_up before it publishes the request).              *)
 (*                                                                         *)
 (* Abstractions (beyond ZramCommon's):                                     *)
+(*  - The slot flags the modes read live in slotFlags beside tbl (ZRAM_WB  *)
+(*    and ZRAM_PP_SLOT), so ZramCommon's table is unchanged; the          *)
+(*    environment's steps update them here (EnvFlags) as slot_free(),     *)
+(*    zram_write_page() and mark_slot_accessed() do in the same critical  *)
+(*    section.                                                             *)
 (*  - idle_reqs and done_reqs are sequences, head first: list_add puts a   *)
 (*    request at the head and list_first_entry takes the head, as in C.    *)
 (*  - A bio carries its own block, page and slot from submission on; the   *)
@@ -150,13 +164,22 @@ CONSTANTS
     ScanTwice,  \* slots a second, overlapping page_indexes= range covers again
     PoolSize,   \* zram->wb_batch_size: requests init_wb_ctl allocates (32 by default)
     Kernel,     \* the kernel whose version-specific code runs: "6.19" or "mainline"
-    CompressedWb \* zram->compressed_wb (mainline only): write back the raw object
+    CompressedWb, \* zram->compressed_wb (mainline only): write back the raw object
+    WbMode,     \* writeback_store's mode: "page_indexes" (mode 0, every slot), "idle",
+                \*   "huge", "huge_idle" or "incompressible" (type=...)
+    HugeSlots,  \* slots stored incompressible before the writeback (ZRAM_HUGE, huge_pages)
+    IdleSlots,  \* slots idle_store() marked ZRAM_IDLE before the writeback
+    IncompressibleSlots \* slots recompress_store() left ZRAM_INCOMPRESSIBLE before it
 
 ASSUME ScanTwice \subseteq Slots
 ASSUME PoolSize \in Nat \ {0}
 ASSUME Kernel \in {"6.19", "mainline"}
 ASSUME CompressedWb \in BOOLEAN /\ (CompressedWb => Kernel = "mainline")
 ASSUME "limitStore" \notin EnvProcs   \* excluded by init_lock (patch 3/6)
+ASSUME WbMode \in {"page_indexes", "idle", "huge", "huge_idle", "incompressible"}
+ASSUME HugeSlots \cup IdleSlots \cup IncompressibleSlots \subseteq Slots
+\* type= scans the whole device and ends the argument list: no second range.
+ASSUME WbMode # "page_indexes" => ScanTwice = {}
 
 Reqs == 1..PoolSize
 NoReq == 0
@@ -257,6 +280,14 @@ VARIABLES
     rcuReaders,    \* endios inside rcu_read_lock()
     wbOkSlots      \* ghost: slots one of whose writeback bios ended without error
 
+\* The slot flags the writeback modes select on, and the two statistics
+\* that count them (see the section "Slot flags and accounting" below).
+VARIABLES
+    slotFlags,     \* the flags of zram->table[s] beside ZRAM_WB / ZRAM_PP_SLOT (tbl):
+                   \*   a subset of FlagNames; every process writes them under the slot lock
+    hugePages,     \* zram->stats.huge_pages
+    pagesStored    \* zram->stats.pages_stored
+
 \* The groups frames name.  The task's own: writeback_store's post-processing
 \* control, zram_writeback_slots' locals, wb_ctl's lists only it touches.
 ppVars == <<scanPos, ppCtl, ppLive>>
@@ -271,9 +302,96 @@ lifeVars == <<ctlSt, gpWait>>
 ctlVars == <<doneVars, reqVars, lifeVars>>
 endioVars == <<endioPc, rcuReaders, wbOkSlots>>
 wbVars == <<taskVars, ctlVars, endioVars>>
-vars == <<envVars, wbVars>>
+flagVars == <<slotFlags, hugePages, pagesStored>>
+vars == <<envVars, wbVars, flagVars>>
 
-ScanQ == ScanOrder(ScanTwice)
+(***************************************************************************)
+(* Slot flags and accounting.  zram_write_page() stores an incompressible *)
+(* page whole and sets ZRAM_HUGE (write_incompressible_page(), huge_pages *)
+(* and pages_stored + 1); idle_store() -> mark_idle() sets ZRAM_IDLE on    *)
+(* allocated slots that are neither ZRAM_WB nor ZRAM_SAME;                 *)
+(* recompress_slot() sets ZRAM_INCOMPRESSIBLE.  mark_slot_accessed()      *)
+(* (zram_accessed() in 6.19) clears ZRAM_IDLE; slot_free() clears all     *)
+(* three, drops huge_pages for a ZRAM_HUGE slot that is not ZRAM_WB and   *)
+(* pages_stored for an allocated slot.  The completion: 6.19 calls        *)
+(* slot_free() (HUGE cleared, huge_pages - 1) and adds the page back to   *)
+(* pages_stored; mainline clears ZRAM_IDLE, drops huge_pages for a        *)
+(* ZRAM_HUGE slot and keeps ZRAM_HUGE (decompress_bdev_page() returns a   *)
+(* ZRAM_HUGE page without decompressing it) and pages_stored.  So in both *)
+(* kernels huge_pages counts the ZRAM_HUGE slots that are not ZRAM_WB     *)
+(* (HugePagesAccounted) and pages_stored the allocated slots, those on   *)
+(* the device included (PagesStoredAccounted).                           *)
+(*                                                                         *)
+(* Environment: the flags a slot has when the writeback starts are the    *)
+(* constants HugeSlots, IdleSlots and IncompressibleSlots; the model's    *)
+(* write stores a compressible page.  In mainline idle_store() and        *)
+(* recompress_store() wait for the writeback (dev_lock for write); in     *)
+(* 6.19 idle_store() can run beside it, which no model runs yet           *)
+(* (docs/locks.md).                                                        *)
+(*                                                                         *)
+(* The mode: scan_slots_for_writeback() places an allocated slot that is  *)
+(* neither ZRAM_WB nor ZRAM_SAME, and with IDLE_WRITEBACK only if         *)
+(* ZRAM_IDLE, HUGE_WRITEBACK only if ZRAM_HUGE, INCOMPRESSIBLE_WRITEBACK   *)
+(* only if ZRAM_INCOMPRESSIBLE.  type= scans the whole device, index 0    *)
+(* first: the model's slot 0 is never written (Slots start at 1), so its  *)
+(* scan step places nothing.                                               *)
+(***************************************************************************)
+FlagNames == {"ZRAM_IDLE", "ZRAM_HUGE", "ZRAM_INCOMPRESSIBLE"}
+InitSlotFlags(s) ==
+    (IF s \in HugeSlots THEN {"ZRAM_HUGE"} ELSE {}) \cup
+    (IF s \in IdleSlots THEN {"ZRAM_IDLE"} ELSE {}) \cup
+    (IF s \in IncompressibleSlots THEN {"ZRAM_INCOMPRESSIBLE"} ELSE {})
+TestSlotFlag(s, f) == f \in slotFlags[s]
+
+ModeIdle == WbMode \in {"idle", "huge_idle"}
+ModeHuge == WbMode \in {"huge", "huge_idle"}
+ModeIncompressible == WbMode = "incompressible"
+MatchesMode(s) ==
+    /\ ModeIdle => TestSlotFlag(s, "ZRAM_IDLE")
+    /\ ModeHuge => TestSlotFlag(s, "ZRAM_HUGE")
+    /\ ModeIncompressible => TestSlotFlag(s, "ZRAM_INCOMPRESSIBLE")
+
+\* slot_free()'s part in the flags and the statistics.
+SlotFreeFlags(s) ==
+    /\ slotFlags' = [slotFlags EXCEPT ![s] = {}]
+    /\ hugePages' = IF TestSlotFlag(s, "ZRAM_HUGE") /\ ~TestFlag(s, "ZRAM_WB")
+                    THEN hugePages - 1 ELSE hugePages
+    /\ pagesStored' = IF Allocated(s) THEN pagesStored - 1 ELSE pagesStored
+
+\* zram_writeback_complete() on a slot that is still ZRAM_PP_SLOT.  6.19 (and
+\* WB_DROPS_SIZE_PRIO, the same completion) call slot_free() and count the
+\* page stored again; mainline keeps ZRAM_HUGE and pages_stored.
+\* WB_KEEPS_HUGE_COUNT forgets huge_pages; WB_DROPS_PAGES_STORED drops
+\* pages_stored as slot_free() did.
+WbCompleteFlags(s) ==
+    IF SlotFreeAtCompletion \/ On("WB_DROPS_SIZE_PRIO")
+    THEN /\ slotFlags' = [slotFlags EXCEPT ![s] = {}]
+         /\ hugePages' = IF TestSlotFlag(s, "ZRAM_HUGE") THEN hugePages - 1 ELSE hugePages
+         /\ UNCHANGED pagesStored
+    ELSE /\ slotFlags' = [slotFlags EXCEPT ![s] = @ \ {"ZRAM_IDLE"}]
+         /\ hugePages' = IF TestSlotFlag(s, "ZRAM_HUGE") /\ ~On("WB_KEEPS_HUGE_COUNT") \* guard:huge-count
+                         THEN hugePages - 1 ELSE hugePages
+         /\ pagesStored' = IF On("WB_DROPS_PAGES_STORED") THEN pagesStored - 1      \* guard:pages-stored
+                           ELSE pagesStored
+
+\* What an environment step of p does to the flags and statistics (the slot
+\* is envSlot'[p]: chosen in this step or before).
+EnvFlags(p) ==
+    LET s == envSlot'[p] IN
+    CASE envPc[p] = "freeNotify" /\ LockFree(s) -> SlotFreeFlags(s)
+      [] envPc[p] = "discard" -> SlotFreeFlags(s)
+      [] envPc[p] = "writeInstall" ->
+            /\ slotFlags' = [slotFlags EXCEPT ![s] = {}]
+            /\ hugePages' = IF TestSlotFlag(s, "ZRAM_HUGE") /\ ~TestFlag(s, "ZRAM_WB")
+                            THEN hugePages - 1 ELSE hugePages
+            /\ pagesStored' = IF Allocated(s) THEN pagesStored ELSE pagesStored + 1
+      [] envPc[p] \in {"readAccessed", "writeAccessed"} ->
+            /\ slotFlags' = [slotFlags EXCEPT ![s] = @ \ {"ZRAM_IDLE"}]
+            /\ UNCHANGED <<hugePages, pagesStored>>
+      [] OTHER -> UNCHANGED flagVars
+
+\* type= scans [0, nr_pages); page_indexes= the ranges given.
+ScanQ == IF WbMode = "page_indexes" THEN ScanOrder(ScanTwice) ELSE <<0>> \o SortedSeq(Slots)
 PpsSlot == wbPps[2]
 
 TypeOK ==
@@ -292,6 +410,8 @@ TypeOK ==
          /\ bio[r].st \in {"idle", "inflight", "ended"}
     /\ rcuReaders \subseteq Reqs /\ gpWait \subseteq rcuReaders
     /\ ~CompressedWb => wbTag = [s \in Slots |-> Zero]
+    /\ \A s \in Slots : slotFlags[s] \subseteq FlagNames
+    /\ hugePages \in Int /\ pagesStored \in Int
 
 Init ==
     /\ EnvInit
@@ -319,6 +439,9 @@ Init ==
     /\ gpWait = {}
     /\ wbOkSlots = {}
     /\ wbTag = [s \in Slots |-> Zero]
+    /\ slotFlags = [s \in Slots |-> InitSlotFlags(s)]
+    /\ hugePages = Cardinality(HugeSlots)
+    /\ pagesStored = Cardinality(Slots)
 
 -----------------------------------------------------------------------------
 (* writeback_store() (6.19): down_read(init_lock), atomic_xchg(            *)
@@ -332,7 +455,7 @@ initWbCtl ==
     /\ idleReqs' = [i \in 1..PoolSize |-> PoolSize + 1 - i]
     /\ reqPool' = [r \in Reqs |-> [reqPool[r] EXCEPT !.st = "idle"]]
     /\ wbPc' = "scan"
-    /\ UNCHANGED <<envVars, endioVars, ppVars, loopVars, doneVars, inflightReqs, wbTag, bio,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, ppVars, loopVars, doneVars, inflightReqs, wbTag, bio,
                    gpWait>>
 
 (* scan_slots_for_writeback(), once per page_indexes= argument: under the  *)
@@ -342,15 +465,17 @@ initWbCtl ==
 scan ==
     LET s == ScanQ[scanPos] IN
     /\ wbPc = "scan"
-    /\ LockFree(s)
-    /\ IF Allocated(s) /\ ~TestFlag(s, "ZRAM_WB")
+    /\ s \in Slots => LockFree(s)
+    /\ IF /\ s \in Slots
+          /\ Allocated(s) /\ ~TestFlag(s, "ZRAM_WB")
+          /\ MatchesMode(s) \/ On("SCAN_IGNORES_MODE")                \* guard:scan-mode
        THEN /\ ppCtl' = ppCtl \cup {<<scanPos, s>>}
             /\ ppLive' = ppLive \cup {<<scanPos, s>>}
             /\ tbl' = [tbl EXCEPT ![s].flags = @ \cup {"ZRAM_PP_SLOT"}]
-       ELSE UNCHANGED <<ppCtl, ppLive, tbl>>
+       ELSE UNCHANGED <<flagVars, ppCtl, ppLive, tbl>>
     /\ scanPos' = scanPos + 1
     /\ wbPc' = IF scanPos = Len(ScanQ) THEN "select" ELSE "scan"
-    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
                    slotLock, bitmap, disk>>
 
 (* while ((pps = select_pp_slot(ctl))): any Selectable pp-slot may be next *)
@@ -360,7 +485,7 @@ select ==
     /\ IF ppCtl = {}
        THEN wbPc' = "releaseReq" /\ UNCHANGED wbPps
        ELSE \E pps \in Selectable(ppCtl) : wbPps' = pps /\ wbPc' = "limitCheck"
-    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbBlk, wbReq,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbBlk, wbReq,
                    wbRet, wbRetPc>>
 
 (* if (zram->wb_limit_enable && !zram->bd_wb_limit) { ret = -EIO; break; } *)
@@ -370,7 +495,7 @@ limitCheck ==
     /\ IF WbLimitEnable /\ bdLimit = 0
        THEN wbRet' = "EIO" /\ wbPc' = "releaseReq"
        ELSE wbPc' = "selectIdleReq" /\ UNCHANGED wbRet
-    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk,
                    wbReq, wbRetPc>>
 
 (* while (!req) { req = zram_select_idle_req(wb_ctl); if (req) break;      *)
@@ -379,7 +504,7 @@ limitCheck ==
 selectIdleReq ==
     /\ wbPc = "selectIdleReq"
     /\ IF wbReq # NoReq
-       THEN wbPc' = "reserveBlock" /\ UNCHANGED <<wbReq, idleReqs, reqPool, wbRetPc>>
+       THEN wbPc' = "reserveBlock" /\ UNCHANGED <<flagVars, wbReq, idleReqs, reqPool, wbRetPc>>
        ELSE IF idleReqs # <<>>
        THEN /\ wbReq' = Head(idleReqs)
             /\ idleReqs' = Tail(idleReqs)
@@ -388,8 +513,8 @@ selectIdleReq ==
             /\ UNCHANGED wbRetPc
        ELSE /\ wbPc' = "waitDone"
             /\ wbRetPc' = "selectIdleReq"
-            /\ UNCHANGED <<wbReq, idleReqs, reqPool>>
-    /\ UNCHANGED <<envVars, endioVars, doneVars, lifeVars, bio, ppVars, inflightReqs, wbTag,
+            /\ UNCHANGED <<flagVars, wbReq, idleReqs, reqPool>>
+    /\ UNCHANGED <<flagVars, envVars, endioVars, doneVars, lifeVars, bio, ppVars, inflightReqs, wbTag,
                    wbPps, wbBlk, wbRet>>
 
 (* wait_event(wb_ctl->done_wait, !list_empty(&wb_ctl->done_reqs)): the     *)
@@ -401,7 +526,7 @@ waitDone ==
     /\ IF doneReqs # <<>>
        THEN wbPc' = "completeDoneReqs" /\ UNCHANGED wbWaiting
        ELSE wbPc' = "waitSleep" /\ wbWaiting' = TRUE
-    /\ UNCHANGED <<envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
                    doneReqs, numInflight, doneCnt>>
 
 (* schedule() in wait_event: runs again only once a wake_up took it off    *)
@@ -410,7 +535,7 @@ waitSleep ==
     /\ wbPc = "waitSleep"
     /\ ~wbWaiting
     /\ wbPc' = "waitDone"
-    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, loopVars, reqListVars, wbTag>>
+    /\ UNCHANGED <<flagVars, envVars, endioVars, ctlVars, ppVars, loopVars, reqListVars, wbTag>>
 
 (* zram_writeback_complete(req) then release_pp_slot(req->pps) and         *)
 (* req->pps = NULL.  bi_status is 0 until the bio has ended.               *)
@@ -441,13 +566,13 @@ CompleteReq(r) ==
             /\ bitmap' = bitmap \ {b}
             /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {"ZRAM_PP_SLOT"}]
             /\ wbRet' = "EBIO"
-            /\ UNCHANGED wbTag
+            /\ UNCHANGED <<wbTag, flagVars>>
        ELSE /\ IF LimitAtCompletion THEN ChargeLimit(limEpoch) ELSE UNCHANGED <<bdLimit, limPages>>
             /\ UNCHANGED wbRet
             /\ IF ~On("NO_PP_RECHECK") /\ ~stillPpSlot                  \* guard:pp-recheck
                THEN /\ bitmap' = bitmap \ {b}
                     /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {"ZRAM_PP_SLOT"}]
-                    /\ UNCHANGED wbTag
+                    /\ UNCHANGED <<wbTag, flagVars>>
                ELSE /\ bitmap' = IF SlotFreeAtCompletion       \* 6.19: slot_free()
                                  THEN FreePageBitmap(tbl, bitmap, s)
                                  ELSE bitmap                  \* mainline: zs_free() only
@@ -456,6 +581,7 @@ CompleteReq(r) ==
                     /\ wbTag' = IF CompressedWb
                                 THEN [wbTag EXCEPT ![s] = TagAtCompletion(s)]
                                 ELSE wbTag
+                    /\ WbCompleteFlags(s)
     /\ ppCtl' = ppCtl \ {p}
     /\ ppLive' = ppLive \ {p}
 
@@ -463,7 +589,7 @@ CompleteReq(r) ==
 \* nothing left to complete: back to its caller.
 CompleteReqsReturn ==
     /\ wbPc' = wbRetPc
-    /\ UNCHANGED <<limitVars, reqListVars, wbTag, tbl, bitmap, wbRet, ppCtl, ppLive, reqPool,
+    /\ UNCHANGED <<flagVars, limitVars, reqListVars, wbTag, tbl, bitmap, wbRet, ppCtl, ppLive, reqPool,
                    doneReqs, numInflight>>
 
 \* What every step of the completion loop leaves alone.
@@ -494,17 +620,17 @@ completeDoneReqs ==
 reserveBlock ==
     /\ wbPc = "reserveBlock"
     /\ IF wbBlk # NoBlock
-       THEN wbPc' = "readSlot" /\ UNCHANGED <<bitmap, wbBlk, wbRet>>
+       THEN wbPc' = "readSlot" /\ UNCHANGED <<flagVars, bitmap, wbBlk, wbRet>>
        ELSE LET b == LowestFree(DiskBlocks) IN
             IF b = -1
             THEN /\ wbRet' = "ENOSPC"
                  /\ wbPc' = "releaseReq"
-                 /\ UNCHANGED <<bitmap, wbBlk>>
+                 /\ UNCHANGED <<flagVars, bitmap, wbBlk>>
             ELSE /\ bitmap' = bitmap \cup {b}
                  /\ wbBlk' = b
                  /\ wbPc' = "readSlot"
                  /\ UNCHANGED wbRet
-    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, ppVars, reqListVars, wbTag, tbl,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, endioVars, ctlVars, ppVars, reqListVars, wbTag, tbl,
                    slotLock, disk, wbPps, wbReq, wbRetPc>>
 
 (* index = pps->index; slot_lock(index); if (!ZRAM_PP_SLOT) goto next      *)
@@ -519,7 +645,7 @@ readSlot ==
        ELSE /\ reqPool' = [reqPool EXCEPT ![wbReq].data = Page(PpsSlot, tbl[PpsSlot].ver)]
             /\ wbPc' = "submitWbRequest"
             /\ UNCHANGED slotLock
-    /\ UNCHANGED <<limitVars, envOwn, endioVars, doneVars, lifeVars, bio, ppVars, loopVars,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, endioVars, doneVars, lifeVars, bio, ppVars, loopVars,
                    reqListVars, wbTag, tbl, bitmap, disk>>
 
 (* list_del_init(&pps->entry) ("from now on pp-slot is owned by the req";  *)
@@ -536,13 +662,13 @@ submitWbRequest ==
     /\ reqPool' = [reqPool EXCEPT ![r] = [@ EXCEPT !.st = "inflight", !.blk = wbBlk, !.pps = wbPps]]
     /\ bio' = [bio EXCEPT ![r] = [st |-> "inflight", blk |-> wbBlk, data |-> reqPool[r].data,
                                   slot |-> PpsSlot, err |-> FALSE]]
-    /\ IF LimitAtCompletion THEN UNCHANGED <<bdLimit, limPages>> ELSE ChargeLimit(limEpoch)
+    /\ IF LimitAtCompletion THEN UNCHANGED <<flagVars, bdLimit, limPages>> ELSE ChargeLimit(limEpoch)
     /\ numInflight' = numInflight + 1
     /\ inflightReqs' = IF CompletionReinit THEN Append(inflightReqs, r) ELSE inflightReqs
     /\ wbBlk' = NoBlock
     /\ wbReq' = NoReq
     /\ wbPc' = "select"
-    /\ UNCHANGED <<tableVars, envOwn, endioVars, lifeVars, wbTag, scanPos, ppLive, wbPps,
+    /\ UNCHANGED <<flagVars, tableVars, envOwn, endioVars, lifeVars, wbTag, scanPos, ppLive, wbPps,
                    wbRet, wbRetPc, idleReqs, wbWaiting, doneReqs, doneCnt>>
 
 (* next: slot_unlock(index); release_pp_slot(pps).  blk_idx and req are    *)
@@ -555,7 +681,7 @@ next ==
     /\ ppCtl' = ppCtl \ {wbPps}
     /\ ppLive' = ppLive \ {wbPps}
     /\ wbPc' = "select"
-    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
                    scanPos, bitmap, disk>>
 
 (* After the loop: "Selected idle req, but never submitted it":            *)
@@ -565,7 +691,7 @@ releaseReq ==
     /\ reqPool' = IF wbReq # NoReq THEN [reqPool EXCEPT ![wbReq].st = "freed"] ELSE reqPool
     /\ wbReq' = NoReq
     /\ wbPc' = "releaseBlock"
-    /\ UNCHANGED <<envVars, endioVars, doneVars, lifeVars, bio, ppVars, reqListVars, wbTag,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, doneVars, lifeVars, bio, ppVars, reqListVars, wbTag,
                    wbPps, wbBlk, wbRet, wbRetPc>>
 
 (* if (blk_idx != INVALID_BDEV_BLOCK) zram_release_bdev_block(blk_idx)     *)
@@ -577,7 +703,7 @@ releaseBlock ==
                  THEN bitmap \ {wbBlk} ELSE bitmap
     /\ wbBlk' = NoBlock
     /\ wbPc' = "drainWait"
-    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, ppVars, reqListVars, wbTag, tbl,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, endioVars, ctlVars, ppVars, reqListVars, wbTag, tbl,
                    slotLock, disk, wbPps, wbReq, wbRet, wbRetPc>>
 
 (* while (atomic_read(&num_inflight) > 0) { wait_event(...);               *)
@@ -588,7 +714,7 @@ drainWait ==
     /\ IF numInflight > 0
        THEN wbPc' = "waitDone" /\ wbRetPc' = "drainWait"
        ELSE wbPc' = "releaseCtl" /\ UNCHANGED wbRetPc
-    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk, wbReq,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk, wbReq,
                    wbRet>>
 
 (* writeback_store: release_pp_ctl() releases every pp-slot left in the    *)
@@ -596,14 +722,14 @@ drainWait ==
 releaseCtl ==
     /\ wbPc = "releaseCtl"
     /\ IF ppCtl = {}
-       THEN wbPc' = "releaseWbCtl" /\ UNCHANGED <<tbl, ppCtl, ppLive>>
+       THEN wbPc' = "releaseWbCtl" /\ UNCHANGED <<flagVars, tbl, ppCtl, ppLive>>
        ELSE LET pps == CHOOSE x \in ppCtl : TRUE IN
             /\ LockFree(pps[2])
             /\ tbl' = [tbl EXCEPT ![pps[2]].flags = @ \ {"ZRAM_PP_SLOT"}]
             /\ ppCtl' = ppCtl \ {pps}
             /\ ppLive' = ppLive \ {pps}
             /\ wbPc' = "releaseCtl"
-    /\ UNCHANGED <<limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, endioVars, ctlVars, loopVars, reqListVars, wbTag,
                    scanPos, slotLock, bitmap, disk>>
 
 (* release_wb_ctl(): WARN_ON(num_inflight), WARN_ON(!list_empty(done_reqs))*)
@@ -620,7 +746,7 @@ releaseWbCtl ==
        THEN ctlSt' = "rcuPending" /\ gpWait' = rcuReaders
        ELSE ctlSt' = "freed" /\ UNCHANGED gpWait
     /\ wbPc' = "done"
-    /\ UNCHANGED <<envVars, endioVars, doneVars, bio, ppVars, loopVars, inflightReqs, wbTag>>
+    /\ UNCHANGED <<flagVars, envVars, endioVars, doneVars, bio, ppVars, loopVars, inflightReqs, wbTag>>
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -636,11 +762,11 @@ BioEnds(r) ==
           /\ wbOkSlots' = wbOkSlots \cup {bio[r].slot}
        \/ /\ BioErrors
           /\ bio' = [bio EXCEPT ![r].st = "ended", ![r].err = TRUE]
-          /\ UNCHANGED <<disk, wbOkSlots>>
+          /\ UNCHANGED <<flagVars, disk, wbOkSlots>>
     /\ rcuReaders' = IF UseRcu THEN rcuReaders \cup {r} ELSE rcuReaders
 
 \* A later step of the endio: the bio ended at its entry step.
-BioEndedEarlier(r) == UNCHANGED <<bio, disk, wbOkSlots, rcuReaders>>
+BioEndedEarlier(r) == UNCHANGED <<flagVars, bio, disk, wbOkSlots, rcuReaders>>
 
 \* Where the endio goes once it has nothing left to do on wb_ctl.
 EndioTail == IF UseRcu THEN "endioRcuUnlock" ELSE EndioEntry
@@ -655,7 +781,7 @@ endioLock(r) ==
     /\ reqPool' = [reqPool EXCEPT ![r].st = "done"]
     /\ endioPc' = [endioPc EXCEPT ![r] =
                      IF On("LOST_WAKEUP") THEN EndioTail ELSE "endioWakeUp"]
-    /\ UNCHANGED <<limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, wbWaiting,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, wbWaiting,
                    numInflight, doneCnt>>
 
 (* wake_up(&wb_ctl->done_wait): takes the waitqueue lock inside wb_ctl and *)
@@ -667,7 +793,7 @@ endioWakeUp(r) ==
     /\ wbWaiting' = FALSE
     /\ endioPc' = [endioPc EXCEPT ![r] =
                      IF On("LOST_WAKEUP") THEN "endioLock" ELSE EndioTail]
-    /\ UNCHANGED <<limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, doneReqs,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, doneReqs,
                    numInflight, doneCnt, reqPool>>
 
 (* rcu_read_unlock() (bf62f69574b1): the end of the read-side section.     *)
@@ -676,7 +802,7 @@ endioRcuUnlock(r) ==
     /\ rcuReaders' = rcuReaders \ {r}
     /\ gpWait' = gpWait \ {r}
     /\ endioPc' = [endioPc EXCEPT ![r] = EndioEntry]
-    /\ UNCHANGED <<envVars, taskVars, doneVars, reqVars, ctlSt, wbOkSlots>>
+    /\ UNCHANGED <<flagVars, envVars, taskVars, doneVars, reqVars, ctlSt, wbOkSlots>>
 
 (* The RCU grace period: once no reader that was inside rcu_read_lock()    *)
 (* at kfree_rcu() time is still inside, the callback frees wb_ctl.         *)
@@ -684,7 +810,7 @@ rcuGp ==
     /\ ctlSt = "rcuPending"
     /\ gpWait = {}
     /\ ctlSt' = "freed"
-    /\ UNCHANGED <<envVars, taskVars, endioVars, doneVars, reqVars, gpWait>>
+    /\ UNCHANGED <<flagVars, envVars, taskVars, endioVars, doneVars, reqVars, gpWait>>
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -708,7 +834,7 @@ waitForCompletion ==
        THEN UNCHANGED doneCnt
        ELSE doneCnt > 0 /\ doneCnt' = doneCnt - 1
     /\ wbPc' = "reinitCompletion"
-    /\ UNCHANGED <<envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
                    wbWaiting, doneReqs, numInflight>>
 
 (* reinit_completion(&wb_ctl->done), then every request on inflight_reqs  *)
@@ -717,7 +843,7 @@ reinitCompletion ==
     /\ wbPc = "reinitCompletion"
     /\ doneCnt' = 0
     /\ wbPc' = "completeDoneReqs"
-    /\ UNCHANGED <<envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, reqVars, lifeVars, ppVars, loopVars, reqListVars, wbTag,
                    wbWaiting, doneReqs, numInflight>>
 
 (* Then while (!list_empty(inflight_reqs)): list_move the head to          *)
@@ -742,7 +868,7 @@ drainWaitForCompletion ==
     /\ CompletionReinit
     /\ wbPc' = "waitDone"
     /\ wbRetPc' = "releaseCtl"
-    /\ UNCHANGED <<envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk, wbReq,
+    /\ UNCHANGED <<flagVars, envVars, endioVars, ctlVars, ppVars, reqListVars, wbTag, wbPps, wbBlk, wbReq,
                    wbRet>>
 
 (* COMPLETION_REINIT (v2-v4 endio): if (atomic_dec_return(&num_inflight)   *)
@@ -753,14 +879,14 @@ endioDec(r) ==
     /\ numInflight' = numInflight - 1
     /\ endioPc' = [endioPc EXCEPT ![r] =
                      IF numInflight - 1 = 0 THEN "endioComplete" ELSE EndioTail]
-    /\ UNCHANGED <<limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, wbWaiting,
+    /\ UNCHANGED <<flagVars, limitVars, envOwn, taskVars, lifeVars, tbl, slotLock, bitmap, wbWaiting,
                    doneReqs, doneCnt, reqPool>>
 
 endioComplete(r) ==
     /\ endioPc[r] = "endioComplete"
     /\ doneCnt' = doneCnt + 1
     /\ endioPc' = [endioPc EXCEPT ![r] = EndioTail]
-    /\ UNCHANGED <<envVars, taskVars, lifeVars, reqVars, rcuReaders, wbOkSlots, wbWaiting,
+    /\ UNCHANGED <<flagVars, envVars, taskVars, lifeVars, reqVars, rcuReaders, wbOkSlots, wbWaiting,
                    doneReqs, numInflight>>
 
 WbStep ==
@@ -790,8 +916,12 @@ ReadBioRaw(p) ==
     /\ envPc[p] = "readBio"
     /\ rdVal' = disk[rdBlk]
     /\ Goto(p, "readDecompress")
-    /\ UNCHANGED <<wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<flagVars, wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
     /\ GhostNext
+
+\* decompress_bdev_page(): a ZRAM_HUGE page was written back whole and is
+\* returned as read; any other is decompressed with the slot's tag.
+RbPage(s) == IF TestSlotFlag(s, "ZRAM_HUGE") THEN rdVal ELSE Decompress(rdVal, wbTag[s])
 
 ReadDecompress(p) ==
     LET s == envSlot[p] IN
@@ -799,12 +929,12 @@ ReadDecompress(p) ==
     /\ LockFree(s)
     /\ IF On("RB_RECHECK_WB_ONLY")
        THEN IF TestFlag(s, "ZRAM_WB")
-            THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
+            THEN rdVal' = RbPage(s) /\ Goto(p, "readAccessed")
             ELSE rdVal' = ReadEio /\ Goto(p, "envDone")
        ELSE IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk   \* guard:rb-recheck
-            THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
+            THEN rdVal' = RbPage(s) /\ Goto(p, "readAccessed")
             ELSE UNCHANGED rdVal /\ Goto(p, "readLock")
-    /\ UNCHANGED <<wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<flagVars, wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
     /\ GhostNext
 
 \* The environment of this design: ZramCommon's, with the read bio and the
@@ -812,7 +942,7 @@ ReadDecompress(p) ==
 BEnvStep(p) ==
     IF CompressedWb /\ envPc[p] \in {"readBio", "readDecompress"}
     THEN ReadBioRaw(p) \/ ReadDecompress(p)
-    ELSE EnvStep(p, wbVars)
+    ELSE EnvStep(p, wbVars) /\ EnvFlags(p)
 BEnvNext == \E p \in EnvProcs : BEnvStep(p) /\ Took(p, envPc[p])
 
 \* Everything has returned and wb_ctl is gone: stutter, so that TLC's
@@ -899,6 +1029,20 @@ WrittenBackWhenUntouched ==
 \* budget never runs out.
 WbLimitAccounted ==
     WbLimitEnable /\ limPages <= limStored => bdLimit + limPages = limStored
+
+\* The statistics: huge_pages counts the ZRAM_HUGE slots that are not
+\* ZRAM_WB (mainline's completion keeps the flag but drops the count; 6.19's
+\* clears both); pages_stored counts the allocated slots, those written back
+\* included.
+HugePagesAccounted ==
+    hugePages = Cardinality({s \in Slots : TestSlotFlag(s, "ZRAM_HUGE") /\ ~TestFlag(s, "ZRAM_WB")})
+PagesStoredAccounted == pagesStored = Cardinality({s \in Slots : Allocated(s)})
+\* The mode: every pp-slot the scan placed, while it waits for the writeback
+\* (a slot not locked, still ZRAM_PP_SLOT and not yet ZRAM_WB), has the
+\* flags the mode selects on.
+PpSlotsMatchMode ==
+    \A s \in Slots :
+        LockFree(s) /\ TestFlag(s, "ZRAM_PP_SLOT") /\ ~TestFlag(s, "ZRAM_WB") => MatchesMode(s)
 
 \* Liveness: with fair bio completion the writeback always returns.
 WritebackReturns == <>(wbPc = "done")

@@ -3,7 +3,8 @@ package dev.zwb.check;
 /**
  * The invariants, named exactly as the TLA+ specs name them (the name TLC reports), each with the
  * promise of the defect catalogue (docs/defects/README.md) it belongs to: NoLostOrStaleData, BlockOwnership, WbLimit,
- * MemoryLifetime, Reads, WrittenBackWhenUntouched, WritebackReturns.
+ * MemoryLifetime, Reads, WrittenBackWhenUntouched, WritebackReturns, and for batched Accounting
+ * (huge_pages, pages_stored) and WritebackMode (the scan's type= filter).
  */
 public enum Invariant {
     /**
@@ -51,6 +52,18 @@ public enum Invariant {
      * to the device succeeded, is ZRAM_WB (what EARLY_PP_RELEASE breaks).
      */
     WrittenBackWhenUntouched("WrittenBackWhenUntouched"),
+    /**
+     * Batched: huge_pages counts the ZRAM_HUGE slots that are not ZRAM_WB (7.0's completion keeps
+     * the flag and drops the count; 6.19's clears both).
+     */
+    HugePagesAccounted("Accounting"),
+    /** Batched: pages_stored counts the allocated slots, those on the backing device included. */
+    PagesStoredAccounted("Accounting"),
+    /**
+     * Batched: a pp-slot waiting for the writeback (unlocked, ZRAM_PP_SLOT, not yet ZRAM_WB) has
+     * the flags its writeback mode selects on.
+     */
+    PpSlotsMatchMode("WritebackMode"),
     /**
      * Java only (no spec has a log): no WARN_ON fired, lockdep found nothing (a lock taken twice,
      * a guarded list or slot changed without its lock), no task hung.

@@ -6,6 +6,7 @@ import dev.zwb.kernel.Errno;
 import dev.zwb.kernel.Kernel;
 import dev.zwb.writeback.Batched;
 import dev.zwb.zram.ZramPpCtl;
+import dev.zwb.zram.ZramTable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,8 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   endioPc[r]    the label request r's IRQ thread is parked at, else the first endio label
  *   rcuReaders, gpWait   requests whose IRQ thread is in an RCU read section / holds up the kfree_rcu
  *   wbOkSlots     slots one of whose bios ended without error (a ghost set by the endio)
+ *   slotFlags[s]  ZRAM_IDLE, ZRAM_HUGE, ZRAM_INCOMPRESSIBLE of table slot s
+ *   hugePages, pagesStored   zram->stats.huge_pages, .pages_stored
  *   wbTag[s]      compressed writeback: the object the entry's size and priority describe
  *                 (ZramTable's comp tag; the zero page for none); compared for ZRAM_WB slots only,
  *                 the spec records it at the completion and it means nothing for another slot
@@ -55,6 +58,8 @@ final class BatchedRefinement implements Refinement {
     private static final TlaValue ZERO_PAGE = tuple(integer(0), integer(0));
     private static final Set<String> REQ_BLK_LIVE = Set.of("inflight", "done");
     private static final Set<String> REQ_DATA_DEAD = Set.of("none", "freed");
+    private static final Map<Integer, String> FLAG_NAMES = Map.of(ZramTable.ZRAM_IDLE, "ZRAM_IDLE",
+            ZramTable.ZRAM_HUGE, "ZRAM_HUGE", ZramTable.ZRAM_INCOMPRESSIBLE, "ZRAM_INCOMPRESSIBLE");
 
     @Override
     public Map<String, TlaValue> map(JavaTwin twin) {
@@ -76,6 +81,19 @@ final class BatchedRefinement implements Refinement {
                 tags.add(CommonMapping.page(twin.zram.compressedWb() ? twin.zram.table.zramGetCompTag(s) : null));
             }
             out.put("wbTag", tuple(tags));
+            List<TlaValue> flags = new ArrayList<>();
+            for (int s : twin.slots) {
+                List<TlaValue> f = new ArrayList<>();
+                for (int bit : new int[] {ZramTable.ZRAM_IDLE, ZramTable.ZRAM_HUGE, ZramTable.ZRAM_INCOMPRESSIBLE}) {
+                    if (twin.zram.table.zramTestFlag(s, bit)) {
+                        f.add(str(FLAG_NAMES.get(bit)));
+                    }
+                }
+                flags.add(set(f));
+            }
+            out.put("slotFlags", tuple(flags));
+            out.put("hugePages", integer(twin.zram.stats.hugePages.get()));
+            out.put("pagesStored", integer(twin.zram.stats.pagesStored.get()));
             ZramPpCtl ctl = wb.ppCtl();
             List<TlaValue> live = new ArrayList<>();
             if (ctl != null) {

@@ -118,9 +118,7 @@ public final class JavaTwin implements AutoCloseable {
             zram.compressedWritebackStore(true); // echo 1 > compressed_writeback
         }
         Map<Integer, Integer> size = sizes(choices.selectOrder());
-        for (int s : slots) {
-            zram.zramBioWrite(s, size.get(s));
-        }
+        setUpSlots(k, size);
         long epochs = 0;
         if (k.bool("WbLimitEnable")) {
             zram.writebackLimitEnableStore(true);
@@ -193,8 +191,44 @@ public final class JavaTwin implements AutoCloseable {
         return new Variant(design, v619 ? "as-released" : "replay", on);
     }
 
-    /** writeback_store()'s argument: one page_indexes= range over Slots, then ScanTwice again. */
+    /**
+     * Every slot written before the writeback: HugeSlots incompressible (ZRAM_HUGE), the others
+     * with their compressed sizes; IdleSlots are written first and marked by idle_store("all"),
+     * so only they are ZRAM_IDLE. ZRAM_INCOMPRESSIBLE comes only from recompress_store(), which
+     * the twin does not have.
+     */
+    private void setUpSlots(ModelConstants k, Map<Integer, Integer> size) {
+        Set<Integer> huge = new HashSet<>(k.has("HugeSlots") ? k.ints("HugeSlots") : List.of());
+        Set<Integer> idle = new HashSet<>(k.has("IdleSlots") ? k.ints("IdleSlots") : List.of());
+        if (k.has("IncompressibleSlots") && !k.ints("IncompressibleSlots").isEmpty()) {
+            throw new IllegalArgumentException(k.file() + ": IncompressibleSlots = " + k.get("IncompressibleSlots")
+                    + "; the twin cannot set ZRAM_INCOMPRESSIBLE (no recompress_store()); accepted: {}");
+        }
+        for (boolean idlePass : new boolean[] {true, false}) {
+            for (int s : slots) {
+                if (idle.contains(s) != idlePass) {
+                    continue;
+                }
+                if (huge.contains(s)) {
+                    zram.zramBioWrite(s, Zram.PageKind.HUGE);
+                } else {
+                    zram.zramBioWrite(s, size.get(s));
+                }
+            }
+            if (idlePass && !idle.isEmpty()) {
+                zram.idleStore(); // echo all > idle
+            }
+        }
+    }
+
+    /**
+     * writeback_store()'s argument: one page_indexes= range over Slots, then ScanTwice again; or
+     * type=WbMode, which scans the whole device (index 0 too, never written).
+     */
     private String scanArgs(ModelConstants k) {
+        if (k.has("WbMode") && !k.get("WbMode").equals(TlaValue.str("page_indexes"))) {
+            return "type=" + ((TlaValue.Str) k.get("WbMode")).value();
+        }
         StringBuilder b = new StringBuilder("page_indexes=1-" + slots.size());
         for (int s : k.ints("ScanTwice")) {
             b.append(" page_index=").append(s);

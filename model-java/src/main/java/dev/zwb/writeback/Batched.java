@@ -488,7 +488,10 @@ public final class Batched extends Writeback {
             table.zramSetHandle(index, r.blkIdx);
             zram.stats.pagesStored.incrementAndGet();
         } else {
-            zram.zramWritebackConvert(index, r.blkIdx);
+            zram.zramWritebackConvert(index, r.blkIdx, on(Defect.WB_KEEPS_HUGE_COUNT));
+            if (on(Defect.WB_DROPS_PAGES_STORED)) {
+                zram.stats.pagesStored.decrementAndGet(); // as slot_free() did; the page stays stored
+            }
         }
         if (slotLocked) {
             table.zramSlotUnlock(index);
@@ -776,6 +779,7 @@ public final class Batched extends Writeback {
         if (budget != null) {
             sink.report("WbLimitAccounted", budget);
         }
+        SlotAccounting.check(zram, writebackMode, sink);
         for (ZramWbReq r : ghost.allReqs) {
             ReqState st = r.ghost.st;
             if ((st == ReqState.IDLE || st == ReqState.SELECTED || st == ReqState.FREED)

@@ -48,6 +48,22 @@ public enum Defect {
      */
     WB_DROPS_SIZE_PRIO("Reads", Design.BATCHED),
     /**
+     * scan_slots_for_writeback() without its mode tests (IDLE_WRITEBACK, HUGE_WRITEBACK,
+     * INCOMPRESSIBLE_WRITEBACK): type=huge, idle, huge_idle and incompressible place every
+     * allocated slot that is not on the device.
+     */
+    SCAN_IGNORES_MODE("PpSlotsMatchMode", Design.BATCHED),
+    /**
+     * The 7.0 completion ("zram: do not slot_free() written-back slots") keeps ZRAM_HUGE but
+     * forgets to drop huge_pages; slot_free() skips the count of a ZRAM_WB slot, so it stays high.
+     */
+    WB_KEEPS_HUGE_COUNT("HugePagesAccounted", Design.BATCHED),
+    /**
+     * The 7.0 completion drops pages_stored as slot_free() did before it, though the page stays
+     * stored (on the device) and slot_free() drops it again when the slot is freed.
+     */
+    WB_DROPS_PAGES_STORED("PagesStoredAccounted", Design.BATCHED),
+    /**
      * Teaching (spec only, never in any kernel): the batched endio calls wake_up() before it
      * publishes the request; the task can sleep for ever (TLC: deadlock).
      */

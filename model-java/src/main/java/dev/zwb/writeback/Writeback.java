@@ -155,6 +155,9 @@ public abstract class Writeback {
         return false;
     }
 
+    /** writeback_store()'s mode (parse_mode(); 0: PAGE_WRITEBACK), for the invariants. */
+    protected int writebackMode;
+
     /** The argument loop of writeback_store(); every page_index(es) argument scans its range. */
     private int parseAndScan(String buf, ZramPpCtl ctl) {
         int nrPages = table.nrSlots();
@@ -173,7 +176,9 @@ public abstract class Writeback {
                 if (mode < 0) {
                     return mode;
                 }
-                PostProcessing.scanSlotsForWriteback(zram, mode, lo, hi, ctl);
+                writebackMode = mode;
+                // SCAN_IGNORES_MODE: the scan without its flag tests
+                PostProcessing.scanSlotsForWriteback(zram, on(Defect.SCAN_IGNORES_MODE) ? 0 : mode, lo, hi, ctl);
                 break;
             }
             if (param.equals("page_index") || param.equals("page_indexes")) {

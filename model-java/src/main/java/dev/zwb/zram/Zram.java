@@ -270,8 +270,16 @@ public final class Zram {
      * comp tag) and pages_stored stay: the page is still stored, on the device.
      */
     public void zramWritebackConvert(int index, long blkIdx) {
+        zramWritebackConvert(index, blkIdx, false);
+    }
+
+    /**
+     * As {@link #zramWritebackConvert(int, long)}; {@code keepHugeCount} leaves huge_pages alone
+     * (the defect WB_KEEPS_HUGE_COUNT).
+     */
+    public void zramWritebackConvert(int index, long blkIdx, boolean keepHugeCount) {
         table.zramClearFlag(index, ZRAM_IDLE);
-        if (table.zramTestFlag(index, ZRAM_HUGE)) {
+        if (table.zramTestFlag(index, ZRAM_HUGE) && !keepHugeCount) {
             stats.hugePages.decrementAndGet();
         }
         stats.comprDataSize.addAndGet(-table.zramGetObjSize(index));

@@ -62,8 +62,12 @@ class SharedPathsTest {
     @ParameterizedTest
     @EnumSource(Design.class)
     void noPpRecheckBringsAFreedSlotBack(Design design) {
-        assertEquals(Set.of(Invariant.NoLostOrStaleData),
-                slotChangesDuringWrite(Variant.only(design, Defect.NO_PP_RECHECK), true));
+        // batched also counts pages_stored: the slot comes back as ZRAM_WB without the page that
+        // slot_free() took off (7.0's completion adds nothing back)
+        Set<Invariant> broken = design == Design.BATCHED
+                ? Set.of(Invariant.NoLostOrStaleData, Invariant.PagesStoredAccounted)
+                : Set.of(Invariant.NoLostOrStaleData);
+        assertEquals(broken, slotChangesDuringWrite(Variant.only(design, Defect.NO_PP_RECHECK), true));
         assertEquals(Set.of(), slotChangesDuringWrite(Variant.fixed(design), true));
     }
 

@@ -32,8 +32,8 @@ class VariantTest {
     void everyDesignHasItsSwitchesAlone() {
         assertEquals(6, Variant.all(Design.SINGLE).size(), "with the teaching BLK_IDX_LEAK");
         assertEquals(8, Variant.all(Design.MULTIPAGE).size());
-        assertEquals(14, Variant.all(Design.BATCHED).size(),
-                "with the teaching LOST_WAKEUP and the two compressed-writeback switches");
+        assertEquals(17, Variant.all(Design.BATCHED).size(),
+                "with the teaching LOST_WAKEUP, the two compressed-writeback switches and the three of the slot flags");
     }
 
     @Test

@@ -388,6 +388,26 @@ public final class Scenario {
                 null, null, null,
                 "compressed writeback: the completion cleared size and priority, so the read "
                         + "decompresses slot 0's object with size 0"));
+        all.add(of(Defect.SCAN_IGNORES_MODE, Design.BATCHED, 2, 4, 1, 0,
+                m -> {
+                    m.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+                    write(m, 1);
+                },
+                "wb-task", writeback("type=huge"),
+                null, null, new Probe("select", "wb-task"),
+                "type=huge, slot 0 stored whole and slot 1 not: the scan without its mode tests "
+                        + "places slot 1 too"));
+        all.add(of(Defect.WB_KEEPS_HUGE_COUNT, Design.BATCHED, 2, 4, 1, 0,
+                m -> m.zram.zramBioWrite(0, Zram.PageKind.HUGE),
+                "wb-task", writeback("type=huge"),
+                null, null, null,
+                "type=huge: the completion keeps ZRAM_HUGE and forgets huge_pages, which then "
+                        + "counts a page that is on the device"));
+        all.add(of(Defect.WB_DROPS_PAGES_STORED, Design.BATCHED, 2, 4, 1, 0,
+                m -> write(m, 0),
+                "wb-task", writeback("page_index=0"),
+                null, null, null,
+                "the completion drops pages_stored as slot_free() did; the page is still stored"));
         all.add(of(Defect.LOST_WAKEUP, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),

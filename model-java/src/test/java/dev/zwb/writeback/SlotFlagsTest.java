@@ -1,0 +1,118 @@
+package dev.zwb.writeback;
+
+import dev.zwb.Rig;
+import dev.zwb.check.Invariant;
+import dev.zwb.zram.Zram;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static dev.zwb.zram.ZramTable.ZRAM_HUGE;
+import static dev.zwb.zram.ZramTable.ZRAM_IDLE;
+import static dev.zwb.zram.ZramTable.ZRAM_WB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The writeback modes and the huge_pages / pages_stored accounting of batched writeback
+ * (raspberrypi/linux @052b6b2d; 6.19 where it differs), in both directions: each switch breaks
+ * its invariant, the fix passes the same walk. The spec's models: batched/fixed-huge,
+ * fixed-huge-idle, v619-huge, scan-ignores-mode, wb-keeps-huge-count, wb-drops-pages-stored.
+ */
+class SlotFlagsTest {
+
+    private static final Variant FIXED = Variant.fixed(Design.BATCHED);
+
+    /** Slot 0 stored whole (ZRAM_HUGE), slot 1 compressible; writeback with {@code args}. */
+    private static Set<Invariant> hugeThenWriteback(Variant v, String args) {
+        try (Rig rig = new Rig(v)) {
+            rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+            rig.write(1);
+            assertEquals(0, rig.runWriteback(args));
+            return rig.broken();
+        }
+    }
+
+    @Test
+    void typeHugeWritesBackOnlyTheHugeSlotAndKeepsItsFlag() {
+        try (Rig rig = new Rig(FIXED)) {
+            rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+            rig.write(1);
+            assertEquals(2, rig.zram.stats.pagesStored.get());
+            assertEquals(1, rig.zram.stats.hugePages.get());
+            assertEquals(0, rig.runWriteback("type=huge"));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_WB));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_HUGE), "7.0: the completion keeps ZRAM_HUGE");
+            assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_WB), "slot 1 is not ZRAM_HUGE");
+            assertEquals(0, rig.zram.stats.hugePages.get(), "huge_pages: no ZRAM_HUGE slot left in memory");
+            assertEquals(2, rig.zram.stats.pagesStored.get(), "a written-back page is still stored");
+            rig.zram.zramSlotFreeNotify(0);
+            assertEquals(0, rig.zram.stats.hugePages.get(), "slot_free() skips the count of a ZRAM_WB slot");
+            assertEquals(1, rig.zram.stats.pagesStored.get());
+            assertEquals(Set.of(), rig.broken());
+        }
+    }
+
+    @Test
+    void v619sCompletionClearsHugeAndItsCount() {
+        try (Rig rig = new Rig(Variant.asReleased(Design.BATCHED))) {
+            rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+            assertEquals(0, rig.runWriteback("type=huge"));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_WB));
+            assertFalse(rig.zram.table.zramTestFlag(0, ZRAM_HUGE), "6.19: slot_free() cleared it");
+            assertEquals(0, rig.zram.stats.hugePages.get());
+            assertEquals(1, rig.zram.stats.pagesStored.get());
+            Set<Invariant> broken = rig.broken();
+            assertFalse(broken.contains(Invariant.HugePagesAccounted), broken.toString());
+            assertFalse(broken.contains(Invariant.PagesStoredAccounted), broken.toString());
+        }
+    }
+
+    @Test
+    void aCompletionThatKeepsTheHugeCountBreaksHugePagesAccounted() {
+        assertEquals(Set.of(Invariant.HugePagesAccounted),
+                hugeThenWriteback(Variant.only(Design.BATCHED, Defect.WB_KEEPS_HUGE_COUNT), "type=huge"));
+        assertEquals(Set.of(), hugeThenWriteback(FIXED, "type=huge"));
+    }
+
+    @Test
+    void aCompletionThatDropsPagesStoredBreaksPagesStoredAccounted() {
+        assertEquals(Set.of(Invariant.PagesStoredAccounted),
+                hugeThenWriteback(Variant.only(Design.BATCHED, Defect.WB_DROPS_PAGES_STORED), "page_indexes=0-1"));
+        assertEquals(Set.of(), hugeThenWriteback(FIXED, "page_indexes=0-1"));
+    }
+
+    @Test
+    void aScanThatIgnoresTheModePlacesSlotsWithoutTheFlag() {
+        Variant ignores = Variant.only(Design.BATCHED, Defect.SCAN_IGNORES_MODE);
+        try (Rig rig = new Rig(ignores)) {
+            rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+            rig.write(1);
+            assertEquals(0, rig.runWriteback("type=huge"));
+            assertTrue(rig.zram.table.zramTestFlag(1, ZRAM_WB), "slot 1, not ZRAM_HUGE, was written back");
+        }
+        try (Rig rig = new Rig(FIXED)) {
+            rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+            rig.write(1);
+            assertEquals(0, rig.runWriteback("type=huge"));
+            assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_WB));
+        }
+    }
+
+    @Test
+    void typeHugeIdleNeedsBothFlags() {
+        try (Rig rig = new Rig(FIXED)) {
+            rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+            rig.zram.idleStore(); // slot 0 idle
+            rig.zram.zramBioWrite(1, Zram.PageKind.HUGE); // slot 1 huge, not idle
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_IDLE));
+            assertEquals(0, rig.runWriteback("type=huge_idle"));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_WB));
+            assertFalse(rig.zram.table.zramTestFlag(0, ZRAM_IDLE), "the completion clears ZRAM_IDLE");
+            assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_WB));
+            assertEquals(1, rig.zram.stats.hugePages.get());
+            assertEquals(Set.of(), rig.broken());
+        }
+    }
+}
