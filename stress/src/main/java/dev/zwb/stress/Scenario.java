@@ -10,7 +10,9 @@ import dev.zwb.zram.Zram;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * One harness scenario per defect switch: a design, a machine size, a sequential setup, and the
@@ -67,10 +69,12 @@ public final class Scenario {
      * the next bio.
      */
     public final int irqs;
+    /** The deterministic prefix up to the state just before the race, or null (none). */
+    public final Prefix prefix;
 
     private Scenario(Defect defect, String name, Design design, int nrSlots, int nrBlocks, int batch, int bioStatus,
                      Body setup, String taskName, Body task, String envName, Body env, Probe probe,
-                     String story, int irqs) {
+                     String story, int irqs, Prefix prefix) {
         this.defect = defect;
         this.name = name;
         this.design = design;
@@ -86,12 +90,26 @@ public final class Scenario {
         this.probe = probe;
         this.story = story;
         this.irqs = irqs;
+        this.prefix = prefix;
+        if (prefix != null && env != null) {
+            throw new IllegalArgumentException(name + ": a prefix is the task's and the endio's alone; "
+                    + "an environment actor would run beside it");
+        }
     }
 
     /** This scenario with {@code n} one-bio interrupt threads instead of one completion thread. */
     Scenario withIrqs(int n) {
         return new Scenario(defect, name, design, nrSlots, nrBlocks, batch, bioStatus, setup, taskName,
-                task, envName, env, probe, story, n);
+                task, envName, env, probe, story, n, prefix);
+    }
+
+    /**
+     * This scenario started from the state just before its race, reached through
+     * {@code prefix}; the model checker's interleavings start there.
+     */
+    Scenario startingAt(Prefix prefix) {
+        return new Scenario(defect, name, design, nrSlots, nrBlocks, batch, bioStatus, setup, taskName,
+                task, envName, env, probe, story, irqs, prefix);
     }
 
     public Variant defective() {
@@ -136,31 +154,52 @@ public final class Scenario {
         List<Throwable> died = Collections.synchronizedList(new ArrayList<>());
         Thread t = actor(taskName, () -> task.run(m), m, done, died);
         Thread e = env == null ? null : actor(envName, () -> env.run(m), m, done, died);
-        List<Thread> completions = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, irqs); i++) {
-            completions.add(new Thread(() -> {
-                try {
-                    if (irqs == 0) {
-                        m.completeUntil(() -> done.get() == actors, bioStatus);
-                    } else {
-                        m.completeOne(() -> done.get() == actors, bioStatus);
-                    }
-                } catch (Throwable x) {
-                    died.add(x);
+        IntFunction<Runnable> completion = i -> () -> {
+            try {
+                if (irqs == 0) {
+                    m.completeUntil(() -> done.get() == actors, bioStatus);
+                } else {
+                    m.completeOne(() -> done.get() == actors, bioStatus);
                 }
-            }, irqs == 0 ? "completion" : "irq-" + (i + 1)));
-        }
+            } catch (Throwable x) {
+                died.add(x);
+            }
+        };
+        IntFunction<String> completionName = i -> irqs == 0 ? "completion" : "irq-" + (i + 1);
+        int nrCompletions = Math.max(1, irqs);
         m.watch(e == null ? List.of(t) : List.of(t, e));
+        Prefix.Relay relay = null;
+        List<Thread> completions;
+        if (prefix != null) {
+            // the task starts the completion threads itself, at the hand-over (see Prefix)
+            relay = prefix.relay(t, completion, completionName, nrCompletions);
+            m.kernel.setStep(m.kernel.step().andThen(relay));
+            completions = relay.started();
+        } else {
+            completions = new ArrayList<>();
+            for (int i = 0; i < nrCompletions; i++) {
+                completions.add(new Thread(completion.apply(i), completionName.apply(i)));
+            }
+        }
         t.start();
         if (e != null) {
             e.start();
         }
-        completions.forEach(Thread::start);
+        if (relay == null) {
+            completions.forEach(Thread::start);
+        }
         join(t);
         if (e != null) {
             join(e);
         }
-        completions.forEach(Scenario::join);
+        // a completion thread may start another (the last hand-over): re-read the list, in order
+        for (int i = 0; i < completions.size(); i++) {
+            join(completions.get(i));
+        }
+        if (relay != null && relay.missed() != null) {
+            throw new AssertionError("harness: the prefix's hand-over never came: " + relay.missed()
+                    + " (did the model rename its labels?)");
+        }
         if (m.blocked() != null) {
             // the wait graph found the actors blocked for ever and killed them: their Oops is
             // the end of the run, and the blocked state is the violation (WritebackReturns)
@@ -225,7 +264,7 @@ public final class Scenario {
                                Body setup, String taskName, Body task, String envName, Body env,
                                Probe probe, String story) {
         return new Scenario(d, d.name(), design, slots, blocks, batch, status, setup, taskName, task,
-                envName, env, probe, story, 0);
+                envName, env, probe, story, 0, null);
     }
 
     /** A scenario of the fixed paths only (no defect, no probe). */
@@ -233,7 +272,7 @@ public final class Scenario {
                                       int status, Body setup, Body task, String envName, Body env,
                                       String story, int irqs) {
         return new Scenario(null, name, design, slots, blocks, batch, status, setup, "wb-task", task,
-                envName, env, null, story, irqs);
+                envName, env, null, story, irqs, null);
     }
 
     /**
@@ -335,13 +374,33 @@ public final class Scenario {
                 null, null, null,
                 "pool of two (with one, the task sleeps in the main loop until the complete()): "
                         + "the endio clears ALLOCATED; the drain frees the pool and returns before "
-                        + "the endio's complete()"));
+                        + "the endio's complete()")
+                .startingAt(Prefix.of(Set.of("drainCount", "drainTest"), Set.of("endioComplete"),
+                        // ./zwb trace multipage/req-pool-uaf: the last bio (bio[1], submitted at
+                        // step 18) stays in the device while the task steps alone to the drain
+                        // (drainTest, step 31); the device ends it and the endio clears ALLOCATED
+                        // (34-36), stopping before complete(); from there the drain's test,
+                        // release and kfree(req_pool) (37-41) race the late complete() (42).
+                        // Here one page: the one bio is that last bio, and the task's first
+                        // drain label (drainCount in the fixed code, which counts completions
+                        // before the drain loop) is where the interrupt arrives.
+                        "multipage/req-pool-uaf steps 1-31 (the task alone, bio[1] held) and "
+                                + "34-36 (the endio up to endioComplete)"))
+                .withIrqs(1));
         all.add(of(Defect.WB_CTL_UAF, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 null, null, null,
                 "the endio puts the request on done_reqs; the task reaps it without the wake-up "
-                        + "and frees wb_ctl before the endio's wake_up()"));
+                        + "and frees wb_ctl before the endio's wake_up()")
+                .startingAt(Prefix.of(Set.of("drainWait"), Set.of("endioWakeUp"),
+                        // ./zwb trace batched/wb-ctl-uaf: steps 2-15 are the task's alone, up to
+                        // drainWait with the bio in flight; the endio puts the request on
+                        // done_reqs (endioLock, step 16) and stops before wake_up(); from there
+                        // the task's reaping, drain and kfree(wb_ctl) (17-22) race the wake-up.
+                        "batched/wb-ctl-uaf steps 1-16 (the task alone to drainWait, then the "
+                                + "endio's endioLock)"))
+                .withIrqs(1));
         all.add(of(Defect.BLK_IDX_LEAK, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
@@ -367,7 +426,24 @@ public final class Scenario {
                 null, null, new Probe("releaseCtl", "wb-task"),
                 "batch of one, one interrupt thread per bio: the first endio drops num_inflight "
                         + "to 0 and stalls before complete(); the late complete() ends the wait "
-                        + "for the second bio").withIrqs(2));
+                        + "for the second bio").withIrqs(2)
+                .startingAt(new Prefix(List.of(
+                        new Prefix.Stop(Prefix.Side.TASK, Set.of("waitDone")),
+                        new Prefix.Stop(Prefix.Side.ENDIO, Set.of("endioComplete", "endioWakeUp")),
+                        new Prefix.Stop(Prefix.Side.TASK, Set.of("drainWait"))),
+                        // ./zwb trace batched/completion-reinit: steps 2-15 are the task's alone,
+                        // bio 1 in flight while it selects the second slot; the first endio
+                        // drops num_inflight to 0 (endioDec, step 16) and stops before
+                        // complete(); the task alone submits bio 2 and reaches the drain (17-21);
+                        // the late complete() (22) then races the drain's wait. Here the batch is
+                        // one request, so the task's first wait (waitDone, for a free request)
+                        // is where bio 1's interrupt arrives; irq-1 stops before complete()
+                        // (endioComplete; the fixed code publishes on done_reqs instead and stops
+                        // before its wake_up(): endioWakeUp); the task goes on alone to drainWait
+                        // (reading num_inflight 0 and skipping the wait, in v2-v4); there irq-2
+                        // starts, for bio 2.
+                        "batched/completion-reinit steps 1-21 (the task alone to its first wait, "
+                                + "the first endio's endioDec, the task alone to drainWait)")));
         all.add(of(Defect.RB_RECHECK_WB_ONLY, Design.BATCHED, 2, 4, 1, 0,
                 m -> {
                     m.zram.compressedWritebackStore(true);
