@@ -4,8 +4,6 @@ import dev.zwb.kernel.Step;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.IntFunction;
 
 /**
  * A scenario's deterministic prefix: the state just before its race, reached by the real code
@@ -14,10 +12,10 @@ import java.util.function.IntFunction;
  *
  * <p>The schedule is a list of {@link Stop}s, as the prefix of a TLC counterexample is a list
  * of steps: the task steps alone while the device holds its bios, until it reaches the first
- * stop's label; there the interrupt arrives (the first completion thread starts) and the task
- * is preempted; each stop hands the CPU to the other side, which steps alone to the next stop;
+ * stop's label; there the interrupt arrives (the first completion thread, waiting since the
+ * start, gets its turn) and the task is preempted; each stop hands the CPU to the other side, which steps alone to the next stop;
  * after the last one everything runs (the task, the endio, and the other completion threads,
- * which start then) and the model checker chooses. Nothing is set by hand: every field at the
+ * which wait until then) and the model checker chooses. Nothing is set by hand: every field at the
  * hand-over is what the twin's own code made, on the path it takes in a real run. A stop names
  * a set of labels because the fixed code and the defective code may name the same point
  * differently (the fixed multipage drain starts at {@code drainCount}, the posted one at
@@ -61,19 +59,18 @@ public record Prefix(List<Stop> stops, String mirrors) {
     }
 
     /**
-     * The step hook that runs the prefix of one run, for the task thread {@code task} and
-     * {@code nrIrqs} completion threads running {@code irq} (index 0 takes the first bio),
-     * named {@code irqName}, created only when they start (Lincheck waits for every thread
-     * created). Untimed monitor waits only: the model-java step gates park with wall-clock
-     * limits (StepGate) or poll (Lockstep), and under a model checker a wall-clock wait is one
-     * more thing to schedule; a thread in {@code wait()} is simply not runnable. A hand-over
-     * happens under the relay's monitor, which the side that stops releases only by waiting,
-     * and a completion thread takes the monitor before anything else: so the side that goes on
-     * cannot run before the side that stops is parked, and a hand-over is no choice for the
-     * model checker.
+     * The step hook that runs the prefix of one run, for the task thread {@code task} and the
+     * completion threads {@code irqs} (the first takes the first bio). Every thread is started
+     * by the main thread, completion threads first: each waits in {@link #awaitTurn} before
+     * anything else, so the task steps alone from its first step. Untimed monitor waits only:
+     * the model-java step gates park with wall-clock limits (StepGate) or poll (Lockstep), and
+     * under a model checker a wall-clock wait is one more thing to schedule; a thread in
+     * {@code wait()} is simply not runnable. A hand-over happens under the relay's monitor,
+     * which the side that stops releases only by waiting, so the side that goes on cannot run
+     * before the side that stops is parked: a hand-over is no choice for the model checker.
      */
-    Relay relay(Thread task, IntFunction<Runnable> irq, IntFunction<String> irqName, int nrIrqs) {
-        return new Relay(this, task, irq, irqName, nrIrqs);
+    Relay relay(Thread task, List<Thread> irqs) {
+        return new Relay(this, task, irqs);
     }
 
     /** One run's hand-overs. */
@@ -81,46 +78,65 @@ public record Prefix(List<Stop> stops, String mirrors) {
 
         private final Prefix prefix;
         private final Thread task;
-        private final IntFunction<Runnable> irq;
-        private final IntFunction<String> irqName;
-        private final int nrIrqs;
-        /** The completion threads started so far, in the order they started. */
-        private final List<Thread> started = new CopyOnWriteArrayList<>();
+        private final List<Thread> irqs;
         /** The stop the current side steps towards; stops.size(): the prefix is over. */
         private volatile int stop;
 
-        private Relay(Prefix prefix, Thread task, IntFunction<Runnable> irq, IntFunction<String> irqName,
-                      int nrIrqs) {
+        Relay(Prefix prefix, Thread task, List<Thread> irqs) {
             this.prefix = prefix;
             this.task = task;
-            this.irq = irq;
-            this.irqName = irqName;
-            this.nrIrqs = nrIrqs;
-        }
-
-        /** The completion threads started so far (a live view), in the order they started. */
-        List<Thread> started() {
-            return started;
+            this.irqs = List.copyOf(irqs);
         }
 
         private Thread thread(Side side) {
-            return side == Side.TASK ? task : started.isEmpty() ? null : started.get(0);
+            return side == Side.TASK ? task : irqs.get(0);
+        }
+
+        /** Whether {@code me} may run now: its side's turn, or the prefix is over. */
+        private boolean mayRun(Thread me) {
+            int i = stop;
+            return i == prefix.stops.size() || thread(prefix.stops.get(i).side()) == me;
+        }
+
+        /** Completion threads waiting in {@link #awaitTurn}. */
+        private int waiting;
+
+        /**
+         * The main thread: starts the completion threads and returns once each waits for its
+         * turn, so that the task, started next, steps alone from its first step.
+         */
+        void startIrqs() {
+            synchronized (this) {
+                irqs.forEach(Thread::start);
+                while (waiting < irqs.size()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
         }
 
         /**
-         * Creates and starts the next completion thread; its first act is to take the relay's
-         * monitor, so under a hand-over it waits until the side that stops is parked.
+         * The first act of completion thread {@code i}: the first waits for its turn (the
+         * interrupt arrives), the others for the end of the prefix.
          */
-        private void startIrq() {
-            Runnable body = irq.apply(started.size());
-            Thread t = new Thread(() -> {
-                synchronized (this) {
-                    // the hand-over is complete
+        void awaitTurn(int i) {
+            Thread me = Thread.currentThread();
+            synchronized (this) {
+                waiting++;
+                notifyAll();
+                while (i == 0 ? !mayRun(me) : stop < prefix.stops.size()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
-                body.run();
-            }, irqName.apply(started.size()));
-            started.add(t);
-            t.start();
+            }
         }
 
         @Override
@@ -132,24 +148,10 @@ public record Prefix(List<Stop> stops, String mirrors) {
                     || !stops.get(i).labels().contains(label)) {
                 return;
             }
-            if (i + 1 == stops.size()) {
-                synchronized (this) {
-                    stop = i + 1; // the last hand-over: everyone runs from here
-                    notifyAll();
-                }
-                while (started.size() < nrIrqs) {
-                    startIrq();
-                }
-                return;
-            }
-            boolean firstIrq = stops.get(i + 1).side() == Side.ENDIO && started.isEmpty();
             synchronized (this) {
-                stop = i + 1;
+                stop = i + 1; // hand over (after the last stop: everyone runs)
                 notifyAll();
-                if (firstIrq) {
-                    startIrq(); // the interrupt arrives
-                }
-                while (stop < stops.size() && thread(stops.get(stop).side()) != me) {
+                while (!mayRun(me)) {
                     try {
                         wait(); // preempted at its label
                     } catch (InterruptedException e) {
@@ -167,8 +169,7 @@ public record Prefix(List<Stop> stops, String mirrors) {
                 return null;
             }
             Stop s = prefix.stops.get(i);
-            Thread t = thread(s.side());
-            return (t == null ? "the first interrupt" : t.getName()) + " never reached " + s.labels();
+            return thread(s.side()).getName() + " never reached " + s.labels();
         }
     }
 }

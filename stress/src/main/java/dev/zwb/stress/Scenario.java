@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 /**
  * One harness scenario per defect switch: a design, a machine size, a sequential setup, and the
@@ -154,50 +153,46 @@ public final class Scenario {
         List<Throwable> died = Collections.synchronizedList(new ArrayList<>());
         Thread t = actor(taskName, () -> task.run(m), m, done, died);
         Thread e = env == null ? null : actor(envName, () -> env.run(m), m, done, died);
-        IntFunction<Runnable> completion = i -> () -> {
-            try {
-                if (irqs == 0) {
-                    m.completeUntil(() -> done.get() == actors, bioStatus);
-                } else {
-                    m.completeOne(() -> done.get() == actors, bioStatus);
+        List<Thread> completions = new ArrayList<>();
+        Prefix.Relay[] relay = {null};
+        for (int i = 0; i < Math.max(1, irqs); i++) {
+            int irq = i;
+            completions.add(new Thread(() -> {
+                try {
+                    if (relay[0] != null) {
+                        relay[0].awaitTurn(irq); // the interrupt arrives at the hand-over
+                    }
+                    if (irqs == 0) {
+                        m.completeUntil(() -> done.get() == actors, bioStatus);
+                    } else {
+                        m.completeOne(() -> done.get() == actors, bioStatus);
+                    }
+                } catch (Throwable x) {
+                    died.add(x);
                 }
-            } catch (Throwable x) {
-                died.add(x);
-            }
-        };
-        IntFunction<String> completionName = i -> irqs == 0 ? "completion" : "irq-" + (i + 1);
-        int nrCompletions = Math.max(1, irqs);
+            }, irqs == 0 ? "completion" : "irq-" + (i + 1)));
+        }
         m.watch(e == null ? List.of(t) : List.of(t, e));
-        Prefix.Relay relay = null;
-        List<Thread> completions;
         if (prefix != null) {
-            // the task starts the completion threads itself, at the hand-over (see Prefix)
-            relay = prefix.relay(t, completion, completionName, nrCompletions);
-            m.kernel.setStep(m.kernel.step().andThen(relay));
-            completions = relay.started();
-        } else {
-            completions = new ArrayList<>();
-            for (int i = 0; i < nrCompletions; i++) {
-                completions.add(new Thread(completion.apply(i), completionName.apply(i)));
-            }
+            // see Prefix: the completion threads wait for their turn, the task steps alone
+            relay[0] = prefix.relay(t, completions);
+            m.kernel.setStep(m.kernel.step().andThen(relay[0]));
+            relay[0].startIrqs(); // first: each waits for its turn
         }
         t.start();
         if (e != null) {
             e.start();
         }
-        if (relay == null) {
+        if (prefix == null) {
             completions.forEach(Thread::start);
         }
         join(t);
         if (e != null) {
             join(e);
         }
-        // a completion thread may start another (the last hand-over): re-read the list, in order
-        for (int i = 0; i < completions.size(); i++) {
-            join(completions.get(i));
-        }
-        if (relay != null && relay.missed() != null) {
-            throw new AssertionError("harness: the prefix's hand-over never came: " + relay.missed()
+        completions.forEach(Scenario::join);
+        if (relay[0] != null && relay[0].missed() != null) {
+            throw new AssertionError("harness: the prefix's hand-over never came: " + relay[0].missed()
                     + " (did the model rename its labels?)");
         }
         if (m.blocked() != null) {
@@ -374,33 +369,13 @@ public final class Scenario {
                 null, null, null,
                 "pool of two (with one, the task sleeps in the main loop until the complete()): "
                         + "the endio clears ALLOCATED; the drain frees the pool and returns before "
-                        + "the endio's complete()")
-                .startingAt(Prefix.of(Set.of("drainCount", "drainTest"), Set.of("endioComplete"),
-                        // ./zwb trace multipage/req-pool-uaf: the last bio (bio[1], submitted at
-                        // step 18) stays in the device while the task steps alone to the drain
-                        // (drainTest, step 31); the device ends it and the endio clears ALLOCATED
-                        // (34-36), stopping before complete(); from there the drain's test,
-                        // release and kfree(req_pool) (37-41) race the late complete() (42).
-                        // Here one page: the one bio is that last bio, and the task's first
-                        // drain label (drainCount in the fixed code, which counts completions
-                        // before the drain loop) is where the interrupt arrives.
-                        "multipage/req-pool-uaf steps 1-31 (the task alone, bio[1] held) and "
-                                + "34-36 (the endio up to endioComplete)"))
-                .withIrqs(1));
+                        + "the endio's complete()"));
         all.add(of(Defect.WB_CTL_UAF, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
                 null, null, null,
                 "the endio puts the request on done_reqs; the task reaps it without the wake-up "
-                        + "and frees wb_ctl before the endio's wake_up()")
-                .startingAt(Prefix.of(Set.of("drainWait"), Set.of("endioWakeUp"),
-                        // ./zwb trace batched/wb-ctl-uaf: steps 2-15 are the task's alone, up to
-                        // drainWait with the bio in flight; the endio puts the request on
-                        // done_reqs (endioLock, step 16) and stops before wake_up(); from there
-                        // the task's reaping, drain and kfree(wb_ctl) (17-22) race the wake-up.
-                        "batched/wb-ctl-uaf steps 1-16 (the task alone to drainWait, then the "
-                                + "endio's endioLock)"))
-                .withIrqs(1));
+                        + "and frees wb_ctl before the endio's wake_up()"));
         all.add(of(Defect.BLK_IDX_LEAK, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
@@ -426,24 +401,7 @@ public final class Scenario {
                 null, null, new Probe("releaseCtl", "wb-task"),
                 "batch of one, one interrupt thread per bio: the first endio drops num_inflight "
                         + "to 0 and stalls before complete(); the late complete() ends the wait "
-                        + "for the second bio").withIrqs(2)
-                .startingAt(new Prefix(List.of(
-                        new Prefix.Stop(Prefix.Side.TASK, Set.of("waitDone")),
-                        new Prefix.Stop(Prefix.Side.ENDIO, Set.of("endioComplete", "endioWakeUp")),
-                        new Prefix.Stop(Prefix.Side.TASK, Set.of("drainWait"))),
-                        // ./zwb trace batched/completion-reinit: steps 2-15 are the task's alone,
-                        // bio 1 in flight while it selects the second slot; the first endio
-                        // drops num_inflight to 0 (endioDec, step 16) and stops before
-                        // complete(); the task alone submits bio 2 and reaches the drain (17-21);
-                        // the late complete() (22) then races the drain's wait. Here the batch is
-                        // one request, so the task's first wait (waitDone, for a free request)
-                        // is where bio 1's interrupt arrives; irq-1 stops before complete()
-                        // (endioComplete; the fixed code publishes on done_reqs instead and stops
-                        // before its wake_up(): endioWakeUp); the task goes on alone to drainWait
-                        // (reading num_inflight 0 and skipping the wait, in v2-v4); there irq-2
-                        // starts, for bio 2.
-                        "batched/completion-reinit steps 1-21 (the task alone to its first wait, "
-                                + "the first endio's endioDec, the task alone to drainWait)")));
+                        + "for the second bio").withIrqs(2));
         all.add(of(Defect.RB_RECHECK_WB_ONLY, Design.BATCHED, 2, 4, 1, 0,
                 m -> {
                     m.zram.compressedWritebackStore(true);
@@ -471,6 +429,56 @@ public final class Scenario {
                 "the endio wakes the task before it publishes the request; a task that tested "
                         + "the list in between sleeps for ever"));
         return all;
+    }
+
+    /**
+     * REQ_POOL_UAF, WB_CTL_UAF and COMPLETION_REINIT started from the state just before their
+     * race ({@link Prefix}), each reached on the schedule of its TLC counterexample's prefix;
+     * the model checker then explores only the last racing steps. Searched in stress-long
+     * next to the scenarios of {@link #all()}, which start at the beginning of writeback.
+     */
+    public static List<Scenario> startingJustBeforeTheRace() {
+        return List.of(
+                of(Defect.REQ_POOL_UAF)
+                .startingAt(Prefix.of(Set.of("drainCount", "drainTest"), Set.of("endioComplete"),
+                        // ./zwb trace multipage/req-pool-uaf: the last bio (bio[1], submitted at
+                        // step 18) stays in the device while the task steps alone to the drain
+                        // (drainTest, step 31); the device ends it and the endio clears ALLOCATED
+                        // (34-36), stopping before complete(); from there the drain's test,
+                        // release and kfree(req_pool) (37-41) race the late complete() (42).
+                        // Here one page: the one bio is that last bio, and the task's first
+                        // drain label (drainCount in the fixed code, which counts completions
+                        // before the drain loop) is where the interrupt arrives.
+                        "multipage/req-pool-uaf steps 1-31 (the task alone, bio[1] held) and "
+                                + "34-36 (the endio up to endioComplete)"))
+                .withIrqs(1),
+                of(Defect.WB_CTL_UAF)
+                .startingAt(Prefix.of(Set.of("drainWait"), Set.of("endioWakeUp"),
+                        // ./zwb trace batched/wb-ctl-uaf: steps 2-15 are the task's alone, up to
+                        // drainWait with the bio in flight; the endio puts the request on
+                        // done_reqs (endioLock, step 16) and stops before wake_up(); from there
+                        // the task's reaping, drain and kfree(wb_ctl) (17-22) race the wake-up.
+                        "batched/wb-ctl-uaf steps 1-16 (the task alone to drainWait, then the "
+                                + "endio's endioLock)"))
+                .withIrqs(1),
+                of(Defect.COMPLETION_REINIT)
+                .startingAt(new Prefix(List.of(
+                        new Prefix.Stop(Prefix.Side.TASK, Set.of("waitDone")),
+                        new Prefix.Stop(Prefix.Side.ENDIO, Set.of("endioComplete", "endioWakeUp")),
+                        new Prefix.Stop(Prefix.Side.TASK, Set.of("drainWait"))),
+                        // ./zwb trace batched/completion-reinit: steps 2-15 are the task's alone,
+                        // bio 1 in flight while it selects the second slot; the first endio
+                        // drops num_inflight to 0 (endioDec, step 16) and stops before
+                        // complete(); the task alone submits bio 2 and reaches the drain (17-21);
+                        // the late complete() (22) then races the drain's wait. Here the batch is
+                        // one request, so the task's first wait (waitDone, for a free request)
+                        // is where bio 1's interrupt arrives; irq-1 stops before complete()
+                        // (endioComplete; the fixed code publishes on done_reqs instead and stops
+                        // before its wake_up(): endioWakeUp); the task goes on alone to drainWait
+                        // (reading num_inflight 0 and skipping the wait, in v2-v4); there irq-2
+                        // starts, for bio 2.
+                        "batched/completion-reinit steps 1-21 (the task alone to its first wait, "
+                                + "the first endio's endioDec, the task alone to drainWait)")));
     }
 
     /** The scenario of {@code defect}. */

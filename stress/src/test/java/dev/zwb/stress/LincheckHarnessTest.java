@@ -44,8 +44,8 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  *
  * <p>Budgets: {@code -Dzwb.lincheck.defective=N} (default 5000) invocations at most to find the
  * failure, {@code -Dzwb.lincheck.fixed=N} (default 5; the stress-long profile 50) invocations
- * that must all pass, {@code -Dzwb.lincheck.fixed.prefix=N} (default 200) for the scenarios that
- * start just before their race. {@code -Dzwb.defects=A,B}: only these scenarios, each searched
+ * that must all pass, {@code -Dzwb.lincheck.fixed.prefix=N} (default 610) for the scenarios that
+ * start just before their race (stress-long). {@code -Dzwb.defects=A,B}: only these scenarios, each searched
  * in the default run even if its search is otherwise stress-long's.
  */
 class LincheckHarnessTest {
@@ -77,22 +77,21 @@ class LincheckHarnessTest {
 
     /**
      * The defective variants the default run searches: those whose failing interleaving came in
-     * under 20 s here (REQ_POOL_UAF, WB_CTL_UAF and COMPLETION_REINIT since their scenarios start
-     * from the state just before the race, {@link Prefix}). The rest are tagged stress-long.
-     * Every fixed variant runs in the default run. See docs/stress.md for the times.
+     * under 20 s here. The rest (30 s to 6 min each; their defects are caught in the default
+     * run by JCStress) are tagged stress-long. Every fixed variant runs in the default run.
+     * See docs/stress.md for the times.
      */
     static final Set<Defect> FAST = EnumSet.of(Defect.NO_PP_RECHECK, Defect.READ_BLKIDX_UNLOCKED,
             Defect.NO_READ_RECHECK, Defect.LIMIT_AT_COMPLETION, Defect.WRONG_PPS_CLEAR,
-            Defect.REQ_POOL_UAF, Defect.WB_CTL_UAF, Defect.BLK_IDX_LEAK, Defect.EARLY_PP_RELEASE,
-            Defect.PPS_NOT_OWNED, Defect.COMPLETION_REINIT);
+            Defect.BLK_IDX_LEAK, Defect.EARLY_PP_RELEASE, Defect.PPS_NOT_OWNED);
 
     /**
-     * Invocations the fixed variant of a scenario with a {@link Prefix} must pass: ten times
-     * the most its defect has needed (at most 20 runs of the scenario, the replays Lincheck makes
-     * for its report included; docs/stress.md). The other scenarios keep
-     * {@link #FIXED_INVOCATIONS}.
+     * Invocations the fixed variant of a scenario that starts just before its race
+     * ({@link Scenario#startingJustBeforeTheRace()}) must pass: ten times the most its defect
+     * needed (61 runs of the scenario, Lincheck's replays for its report included;
+     * docs/stress.md).
      */
-    static final int FIXED_PREFIX_INVOCATIONS = Integer.getInteger("zwb.lincheck.fixed.prefix", 200);
+    static final int FIXED_PREFIX_INVOCATIONS = Integer.getInteger("zwb.lincheck.fixed.prefix", 610);
 
     /** {@code -Dzwb.defects=A,B}: only these scenarios (default: all). */
     static final String DEFECTS = System.getProperty("zwb.defects", "");
@@ -142,10 +141,26 @@ class LincheckHarnessTest {
                 () -> defective(d)));
     }
 
+    /**
+     * The three endio races from the state just before the race, both directions (stress-long:
+     * each search takes a minute or more here, and the fixed variants get
+     * {@link #FIXED_PREFIX_INVOCATIONS}).
+     */
+    @TestFactory
+    @Tag("stress-long")
+    Stream<DynamicTest> fromJustBeforeTheRace() {
+        return Scenario.startingJustBeforeTheRace().stream().filter(sc -> SELECTED.contains(sc.defect))
+                .flatMap(sc -> Stream.of(
+                        dynamicTest(sc.name + " from just before the race: the defective variant fails",
+                                () -> defective(sc, ".prefix")),
+                        dynamicTest(sc.name + " from just before the race: the fixed variant passes",
+                                () -> fixed(sc, FIXED_PREFIX_INVOCATIONS))));
+    }
+
     @ParameterizedTest(name = "{0}: the fixed variant passes")
     @MethodSource("all")
     void fixedPasses(Defect d) throws IOException {
-        fixed(Scenario.of(d));
+        fixed(Scenario.of(d), FIXED_INVOCATIONS);
     }
 
     static Stream<String> fixedOnly() {
@@ -155,11 +170,17 @@ class LincheckHarnessTest {
     @ParameterizedTest(name = "{0}: the fixed paths pass")
     @MethodSource("fixedOnly")
     void fixedOnlyScenarioPasses(String name) throws IOException {
-        fixed(Scenario.fixedOnly().stream().filter(sc -> sc.name.equals(name)).findFirst().orElseThrow());
+        fixed(Scenario.fixedOnly().stream().filter(sc -> sc.name.equals(name)).findFirst().orElseThrow(),
+                FIXED_INVOCATIONS);
     }
 
     private static void defective(Defect d) throws IOException {
-        Scenario s = Scenario.of(d);
+        defective(Scenario.of(d), "");
+    }
+
+    /** {@code suffix}: added to the names of the output files and to the times. */
+    private static void defective(Scenario s, String suffix) throws IOException {
+        Defect d = s.defect;
         long t0 = System.nanoTime();
         AssertionError caught = null;
         AtomicInteger runs = new AtomicInteger();
@@ -181,10 +202,11 @@ class LincheckHarnessTest {
         assertEquals("org.jetbrains.lincheck.LincheckAssertionError", caught.getClass().getName(),
                 "the failure must be Lincheck's report, not an error of the harness: " + caught);
         String msg = String.valueOf(caught.getMessage());
-        Files.writeString(OUT.resolve(d + ".txt"), msg, StandardCharsets.UTF_8);
-        Files.writeString(OUT.resolve(d + ".digest.txt"), LincheckTraceDigest.digest(msg), StandardCharsets.UTF_8);
+        Files.writeString(OUT.resolve(d + suffix + ".txt"), msg, StandardCharsets.UTF_8);
+        Files.writeString(OUT.resolve(d + suffix + ".digest.txt"), LincheckTraceDigest.digest(msg),
+                StandardCharsets.UTF_8);
         Files.writeString(OUT.resolve("times.tsv"),
-                String.format("%s\tdefective\t%.1f\t%d%n", d, secs, runs.get()), StandardCharsets.UTF_8,
+                String.format("%s%s\tdefective\t%.1f\t%d%n", d, suffix, secs, runs.get()), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         assertTrue(msg.contains("= Concurrent test failed ="), d + ": " + firstLines(msg));
         if (d.breaks().equals("WritebackReturns")) {
@@ -200,14 +222,14 @@ class LincheckHarnessTest {
                 d + " must break " + d.breaks() + ": " + firstLines(msg));
     }
 
-    private static void fixed(Scenario s) throws IOException {
+    private static void fixed(Scenario s, int budget) throws IOException {
         long t0 = System.nanoTime();
         AtomicInteger runs = new AtomicInteger();
-        int budget = s.prefix == null ? FIXED_INVOCATIONS : Math.max(FIXED_INVOCATIONS, FIXED_PREFIX_INVOCATIONS);
         lincheck(s, s.fixed(), budget, runs);
         double secs = (System.nanoTime() - t0) / 1e9;
         Files.writeString(OUT.resolve("times.tsv"),
-                String.format("%s\tfixed(%d)\t%.1f\t%d%n", s.name, budget, secs, runs.get()),
+                String.format("%s%s\tfixed(%d)\t%.1f\t%d%n", s.name, s.prefix == null ? "" : ".prefix", budget,
+                        secs, runs.get()),
                 StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
