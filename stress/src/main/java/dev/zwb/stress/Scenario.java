@@ -10,6 +10,7 @@ import dev.zwb.zram.Zram;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,10 +68,12 @@ public final class Scenario {
      * the next bio.
      */
     public final int irqs;
+    /** The deterministic prefix up to the state just before the race, or null (none). */
+    public final Prefix prefix;
 
     private Scenario(Defect defect, String name, Design design, int nrSlots, int nrBlocks, int batch, int bioStatus,
                      Body setup, String taskName, Body task, String envName, Body env, Probe probe,
-                     String story, int irqs) {
+                     String story, int irqs, Prefix prefix) {
         this.defect = defect;
         this.name = name;
         this.design = design;
@@ -86,12 +89,26 @@ public final class Scenario {
         this.probe = probe;
         this.story = story;
         this.irqs = irqs;
+        this.prefix = prefix;
+        if (prefix != null && env != null) {
+            throw new IllegalArgumentException(name + ": a prefix is the task's and the endio's alone; "
+                    + "an environment actor would run beside it");
+        }
     }
 
     /** This scenario with {@code n} one-bio interrupt threads instead of one completion thread. */
     Scenario withIrqs(int n) {
         return new Scenario(defect, name, design, nrSlots, nrBlocks, batch, bioStatus, setup, taskName,
-                task, envName, env, probe, story, n);
+                task, envName, env, probe, story, n, prefix);
+    }
+
+    /**
+     * This scenario started from the state just before its race, reached through
+     * {@code prefix}; the model checker's interleavings start there.
+     */
+    Scenario startingAt(Prefix prefix) {
+        return new Scenario(defect, name, design, nrSlots, nrBlocks, batch, bioStatus, setup, taskName,
+                task, envName, env, probe, story, irqs, prefix);
     }
 
     public Variant defective() {
@@ -137,9 +154,14 @@ public final class Scenario {
         Thread t = actor(taskName, () -> task.run(m), m, done, died);
         Thread e = env == null ? null : actor(envName, () -> env.run(m), m, done, died);
         List<Thread> completions = new ArrayList<>();
+        Prefix.Relay[] relay = {null};
         for (int i = 0; i < Math.max(1, irqs); i++) {
+            int irq = i;
             completions.add(new Thread(() -> {
                 try {
+                    if (relay[0] != null) {
+                        relay[0].awaitTurn(irq); // the interrupt arrives at the hand-over
+                    }
                     if (irqs == 0) {
                         m.completeUntil(() -> done.get() == actors, bioStatus);
                     } else {
@@ -151,16 +173,28 @@ public final class Scenario {
             }, irqs == 0 ? "completion" : "irq-" + (i + 1)));
         }
         m.watch(e == null ? List.of(t) : List.of(t, e));
+        if (prefix != null) {
+            // see Prefix: the completion threads wait for their turn, the task steps alone
+            relay[0] = prefix.relay(t, completions);
+            m.kernel.setStep(m.kernel.step().andThen(relay[0]));
+            relay[0].startIrqs(); // first: each waits for its turn
+        }
         t.start();
         if (e != null) {
             e.start();
         }
-        completions.forEach(Thread::start);
+        if (prefix == null) {
+            completions.forEach(Thread::start);
+        }
         join(t);
         if (e != null) {
             join(e);
         }
         completions.forEach(Scenario::join);
+        if (relay[0] != null && relay[0].missed() != null) {
+            throw new AssertionError("harness: the prefix's hand-over never came: " + relay[0].missed()
+                    + " (did the model rename its labels?)");
+        }
         if (m.blocked() != null) {
             // the wait graph found the actors blocked for ever and killed them: their Oops is
             // the end of the run, and the blocked state is the violation (WritebackReturns)
@@ -225,7 +259,7 @@ public final class Scenario {
                                Body setup, String taskName, Body task, String envName, Body env,
                                Probe probe, String story) {
         return new Scenario(d, d.name(), design, slots, blocks, batch, status, setup, taskName, task,
-                envName, env, probe, story, 0);
+                envName, env, probe, story, 0, null);
     }
 
     /** A scenario of the fixed paths only (no defect, no probe). */
@@ -233,7 +267,7 @@ public final class Scenario {
                                       int status, Body setup, Body task, String envName, Body env,
                                       String story, int irqs) {
         return new Scenario(null, name, design, slots, blocks, batch, status, setup, "wb-task", task,
-                envName, env, null, story, irqs);
+                envName, env, null, story, irqs, null);
     }
 
     /**
@@ -415,6 +449,56 @@ public final class Scenario {
                 "the endio wakes the task before it publishes the request; a task that tested "
                         + "the list in between sleeps for ever"));
         return all;
+    }
+
+    /**
+     * REQ_POOL_UAF, WB_CTL_UAF and COMPLETION_REINIT started from the state just before their
+     * race ({@link Prefix}), each reached on the schedule of its TLC counterexample's prefix;
+     * the model checker then explores only the last racing steps. Searched in stress-long
+     * next to the scenarios of {@link #all()}, which start at the beginning of writeback.
+     */
+    public static List<Scenario> startingJustBeforeTheRace() {
+        return List.of(
+                of(Defect.REQ_POOL_UAF)
+                .startingAt(Prefix.of(Set.of("drainCount", "drainTest"), Set.of("endioComplete"),
+                        // ./zwb trace multipage/req-pool-uaf: the last bio (bio[1], submitted at
+                        // step 18) stays in the device while the task steps alone to the drain
+                        // (drainTest, step 31); the device ends it and the endio clears ALLOCATED
+                        // (34-36), stopping before complete(); from there the drain's test,
+                        // release and kfree(req_pool) (37-41) race the late complete() (42).
+                        // Here one page: the one bio is that last bio, and the task's first
+                        // drain label (drainCount in the fixed code, which counts completions
+                        // before the drain loop) is where the interrupt arrives.
+                        "multipage/req-pool-uaf steps 1-31 (the task alone, bio[1] held) and "
+                                + "34-36 (the endio up to endioComplete)"))
+                .withIrqs(1),
+                of(Defect.WB_CTL_UAF)
+                .startingAt(Prefix.of(Set.of("drainWait"), Set.of("endioWakeUp"),
+                        // ./zwb trace batched/wb-ctl-uaf: steps 2-15 are the task's alone, up to
+                        // drainWait with the bio in flight; the endio puts the request on
+                        // done_reqs (endioLock, step 16) and stops before wake_up(); from there
+                        // the task's reaping, drain and kfree(wb_ctl) (17-22) race the wake-up.
+                        "batched/wb-ctl-uaf steps 1-16 (the task alone to drainWait, then the "
+                                + "endio's endioLock)"))
+                .withIrqs(1),
+                of(Defect.COMPLETION_REINIT)
+                .startingAt(new Prefix(List.of(
+                        new Prefix.Stop(Prefix.Side.TASK, Set.of("waitDone")),
+                        new Prefix.Stop(Prefix.Side.ENDIO, Set.of("endioComplete", "endioWakeUp")),
+                        new Prefix.Stop(Prefix.Side.TASK, Set.of("drainWait"))),
+                        // ./zwb trace batched/completion-reinit: steps 2-15 are the task's alone,
+                        // bio 1 in flight while it selects the second slot; the first endio
+                        // drops num_inflight to 0 (endioDec, step 16) and stops before
+                        // complete(); the task alone submits bio 2 and reaches the drain (17-21);
+                        // the late complete() (22) then races the drain's wait. Here the batch is
+                        // one request, so the task's first wait (waitDone, for a free request)
+                        // is where bio 1's interrupt arrives; irq-1 stops before complete()
+                        // (endioComplete; the fixed code publishes on done_reqs instead and stops
+                        // before its wake_up(): endioWakeUp); the task goes on alone to drainWait
+                        // (reading num_inflight 0 and skipping the wait, in v2-v4); there irq-2
+                        // starts, for bio 2.
+                        "batched/completion-reinit steps 1-21 (the task alone to its first wait, "
+                                + "the first endio's endioDec, the task alone to drainWait)")));
     }
 
     /** The scenario of {@code defect}. */

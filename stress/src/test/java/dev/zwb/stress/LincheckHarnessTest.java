@@ -4,7 +4,9 @@ import dev.zwb.check.Violation;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Variant;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -16,11 +18,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
  * Lincheck model checking, one scenario per defect switch ({@link Scenario}), both directions:
@@ -40,7 +44,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>Budgets: {@code -Dzwb.lincheck.defective=N} (default 5000) invocations at most to find the
  * failure, {@code -Dzwb.lincheck.fixed=N} (default 5; the stress-long profile 50) invocations
- * that must all pass. {@code -Dzwb.defects=A,B}: only these scenarios.
+ * that must all pass, {@code -Dzwb.lincheck.fixed.prefix=N} (default 610) for the scenarios that
+ * start just before their race (stress-long). {@code -Dzwb.defects=A,B}: only these scenarios, each searched
+ * in the default run even if its search is otherwise stress-long's.
  */
 class LincheckHarnessTest {
 
@@ -53,14 +59,20 @@ class LincheckHarnessTest {
         Files.createDirectories(OUT);
     }
 
-    /** Runs the scenario under Lincheck; the check runs on the main thread after the joins. */
-    private static void lincheck(Scenario s, Variant v, int invocations) {
+    /**
+     * Runs the scenario under Lincheck; the check runs on the main thread after the joins.
+     * {@code runs} counts the runs of the scenario in the last attempt (Lincheck's invocations,
+     * plus the replays it makes of a failing one to build its report; see
+     * {@link LincheckRunner#run} for attempts).
+     */
+    private static void lincheck(Scenario s, Variant v, int invocations, AtomicInteger runs) {
         LincheckRunner.run(invocations, () -> {
+            runs.incrementAndGet();
             List<Violation> found = s.runOnce(v);
             if (!found.isEmpty()) {
                 throw new AssertionError(found.toString());
             }
-        });
+        }, () -> runs.set(0));
     }
 
     /**
@@ -73,8 +85,17 @@ class LincheckHarnessTest {
             Defect.NO_READ_RECHECK, Defect.LIMIT_AT_COMPLETION, Defect.WRONG_PPS_CLEAR,
             Defect.BLK_IDX_LEAK, Defect.EARLY_PP_RELEASE, Defect.PPS_NOT_OWNED);
 
+    /**
+     * Invocations the fixed variant of a scenario that starts just before its race
+     * ({@link Scenario#startingJustBeforeTheRace()}) must pass: ten times the most its defect
+     * needed (61 runs of the scenario, Lincheck's replays for its report included;
+     * docs/stress.md).
+     */
+    static final int FIXED_PREFIX_INVOCATIONS = Integer.getInteger("zwb.lincheck.fixed.prefix", 610);
+
     /** {@code -Dzwb.defects=A,B}: only these scenarios (default: all). */
-    static final Set<Defect> SELECTED = selected(System.getProperty("zwb.defects", ""));
+    static final String DEFECTS = System.getProperty("zwb.defects", "");
+    static final Set<Defect> SELECTED = selected(DEFECTS);
 
     static Set<Defect> selected(String list) {
         if (list.isBlank()) {
@@ -91,31 +112,55 @@ class LincheckHarnessTest {
         return EnumSet.allOf(Defect.class).stream().filter(SELECTED::contains);
     }
 
+    /**
+     * The searches of the default run: the fast ones, or, with {@code -Dzwb.defects=}, every
+     * defect named (a slow one is searched too: it was asked for by name).
+     */
     static Stream<Defect> fast() {
-        return FAST.stream().filter(SELECTED::contains);
+        return DEFECTS.isBlank() ? FAST.stream() : all();
     }
 
+    /** The searches only stress-long adds: the slow ones, unless defects were named. */
     static Stream<Defect> slow() {
-        return EnumSet.complementOf(EnumSet.copyOf(FAST)).stream().filter(SELECTED::contains);
+        return DEFECTS.isBlank() ? EnumSet.complementOf(EnumSet.copyOf(FAST)).stream() : Stream.empty();
     }
 
-    @ParameterizedTest(name = "{0}: the defective variant fails, naming its invariant")
-    @MethodSource("fast")
-    void defectiveFails(Defect d) throws IOException {
-        defective(d);
+    // Test factories, not parameterized tests: a selection may leave either list empty, which a
+    // parameterized test reports as a configuration error with a stack trace.
+
+    @TestFactory
+    Stream<DynamicTest> defectiveFails() {
+        return fast().map(d -> dynamicTest(d + ": the defective variant fails, naming its invariant",
+                () -> defective(d)));
     }
 
-    @ParameterizedTest(name = "{0}: the defective variant fails, naming its invariant (slow)")
-    @MethodSource("slow")
+    @TestFactory
     @Tag("stress-long")
-    void defectiveFailsSlow(Defect d) throws IOException {
-        defective(d);
+    Stream<DynamicTest> defectiveFailsSlow() {
+        return slow().map(d -> dynamicTest(d + ": the defective variant fails, naming its invariant (slow)",
+                () -> defective(d)));
+    }
+
+    /**
+     * The three endio races from the state just before the race, both directions (stress-long:
+     * each search takes a minute or more here, and the fixed variants get
+     * {@link #FIXED_PREFIX_INVOCATIONS}).
+     */
+    @TestFactory
+    @Tag("stress-long")
+    Stream<DynamicTest> fromJustBeforeTheRace() {
+        return Scenario.startingJustBeforeTheRace().stream().filter(sc -> SELECTED.contains(sc.defect))
+                .flatMap(sc -> Stream.of(
+                        dynamicTest(sc.name + " from just before the race: the defective variant fails",
+                                () -> defective(sc, ".prefix")),
+                        dynamicTest(sc.name + " from just before the race: the fixed variant passes",
+                                () -> fixed(sc, FIXED_PREFIX_INVOCATIONS))));
     }
 
     @ParameterizedTest(name = "{0}: the fixed variant passes")
     @MethodSource("all")
     void fixedPasses(Defect d) throws IOException {
-        fixed(Scenario.of(d));
+        fixed(Scenario.of(d), FIXED_INVOCATIONS);
     }
 
     static Stream<String> fixedOnly() {
@@ -125,15 +170,22 @@ class LincheckHarnessTest {
     @ParameterizedTest(name = "{0}: the fixed paths pass")
     @MethodSource("fixedOnly")
     void fixedOnlyScenarioPasses(String name) throws IOException {
-        fixed(Scenario.fixedOnly().stream().filter(sc -> sc.name.equals(name)).findFirst().orElseThrow());
+        fixed(Scenario.fixedOnly().stream().filter(sc -> sc.name.equals(name)).findFirst().orElseThrow(),
+                FIXED_INVOCATIONS);
     }
 
     private static void defective(Defect d) throws IOException {
-        Scenario s = Scenario.of(d);
+        defective(Scenario.of(d), "");
+    }
+
+    /** {@code suffix}: added to the names of the output files and to the times. */
+    private static void defective(Scenario s, String suffix) throws IOException {
+        Defect d = s.defect;
         long t0 = System.nanoTime();
         AssertionError caught = null;
+        AtomicInteger runs = new AtomicInteger();
         try {
-            lincheck(s, s.defective(), DEFECTIVE_INVOCATIONS);
+            lincheck(s, s.defective(), DEFECTIVE_INVOCATIONS, runs);
         } catch (AssertionError e) {
             caught = e;
         } catch (IndexOutOfBoundsException e) {
@@ -150,10 +202,11 @@ class LincheckHarnessTest {
         assertEquals("org.jetbrains.lincheck.LincheckAssertionError", caught.getClass().getName(),
                 "the failure must be Lincheck's report, not an error of the harness: " + caught);
         String msg = String.valueOf(caught.getMessage());
-        Files.writeString(OUT.resolve(d + ".txt"), msg, StandardCharsets.UTF_8);
-        Files.writeString(OUT.resolve(d + ".digest.txt"), LincheckTraceDigest.digest(msg), StandardCharsets.UTF_8);
+        Files.writeString(OUT.resolve(d + suffix + ".txt"), msg, StandardCharsets.UTF_8);
+        Files.writeString(OUT.resolve(d + suffix + ".digest.txt"), LincheckTraceDigest.digest(msg),
+                StandardCharsets.UTF_8);
         Files.writeString(OUT.resolve("times.tsv"),
-                String.format("%s\tdefective\t%.1f%n", d, secs), StandardCharsets.UTF_8,
+                String.format("%s%s\tdefective\t%.1f\t%d%n", d, suffix, secs, runs.get()), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         assertTrue(msg.contains("= Concurrent test failed ="), d + ": " + firstLines(msg));
         if (d.breaks().equals("WritebackReturns")) {
@@ -169,12 +222,15 @@ class LincheckHarnessTest {
                 d + " must break " + d.breaks() + ": " + firstLines(msg));
     }
 
-    private static void fixed(Scenario s) throws IOException {
+    private static void fixed(Scenario s, int budget) throws IOException {
         long t0 = System.nanoTime();
-        lincheck(s, s.fixed(), FIXED_INVOCATIONS);
+        AtomicInteger runs = new AtomicInteger();
+        lincheck(s, s.fixed(), budget, runs);
         double secs = (System.nanoTime() - t0) / 1e9;
         Files.writeString(OUT.resolve("times.tsv"),
-                String.format("%s\tfixed(%d)\t%.1f%n", s.name, FIXED_INVOCATIONS, secs), StandardCharsets.UTF_8,
+                String.format("%s%s\tfixed(%d)\t%.1f\t%d%n", s.name, s.prefix == null ? "" : ".prefix", budget,
+                        secs, runs.get()),
+                StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 

@@ -43,7 +43,13 @@ final class LincheckRunner {
      * livelock) is rethrown at once.
      */
     static void run(int invocations, Runnable block) {
+        run(invocations, block, () -> { });
+    }
+
+    /** As {@link #run(int, Runnable)}, calling {@code beforeAttempt} before each attempt. */
+    static void run(int invocations, Runnable block, Runnable beforeAttempt) {
         for (int attempt = 1; ; attempt++) {
+            beforeAttempt.run();
             try {
                 Lincheck.runConcurrentTestInternal$lincheck(invocations, SETTINGS, block);
                 return;
