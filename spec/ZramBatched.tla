@@ -785,7 +785,8 @@ ReadBioRaw(p) ==
     /\ envPc[p] = "readBio"
     /\ rdVal' = disk[rdBlk]
     /\ Goto(p, "readDecompress")
-    /\ UNCHANGED <<wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
+                   zsOwn>>
     /\ GhostNext
 
 ReadDecompress(p) ==
@@ -799,7 +800,8 @@ ReadDecompress(p) ==
        ELSE IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk   \* guard:rb-recheck
             THEN rdVal' = Decompress(rdVal, wbTag[s]) /\ Goto(p, "readAccessed")
             ELSE UNCHANGED rdVal /\ Goto(p, "readLock")
-    /\ UNCHANGED <<wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
+                   zsOwn>>
     /\ GhostNext
 
 \* The environment of this design: ZramCommon's, with the read bio and the

@@ -388,6 +388,12 @@ public final class Scenario {
                 null, null, null,
                 "compressed writeback: the completion cleared size and priority, so the read "
                         + "decompresses slot 0's object with size 0"));
+        all.add(of(Defect.ZS_READ_UNLOCKED, Design.SINGLE, 2, 4, 1, 0,
+                m -> write(m, 0),
+                "reader", m -> m.zram.zramBioRead(0),
+                "discard", m -> m.zram.zramBioDiscard(0), null,
+                "slot 0 is in memory; it is freed after the reader took its zsmalloc handle and "
+                        + "dropped the slot lock, so the reader maps a freed handle"));
         all.add(of(Defect.LOST_WAKEUP, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
