@@ -25,6 +25,11 @@
 (*    slotLock[s] across labels too.                                       *)
 (*  - Every environment process performs one operation on a slot it        *)
 (*    chooses nondeterministically, at any moment of the writeback.        *)
+(*    "write2" is a second zram_bio_write() (issue 15 item 3): with        *)
+(*    "write" and "discard" or "freeNotify" it puts two writers on one     *)
+(*    slot, a write racing a free, and a read racing both -- all of which  *)
+(*    the C allows (the I/O paths take no device lock, docs/locks.md).     *)
+(*    A model without "write2" is the one-operation environment as before. *)
 (*  - zsmalloc handle lifetime (issue 15 item 1) is tracked for the one    *)
 (*    handle that can be used outside its slot lock: the one a reader      *)
 (*    takes under the lock and maps after dropping it (ZS_READ_UNLOCKED).  *)
@@ -86,7 +91,7 @@ CONSTANTS
     WbLimitStores,    \* values a concurrent writeback_limit_store may write
     BioErrors         \* TRUE: a write bio may complete with an error
 
-AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore"}
+AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore", "write2"}
 
 \* The labels of the environment processes (values of envPc): EnvTypeOK
 \* holds every reachable envPc to this set, so TLC proves it complete;
@@ -197,6 +202,7 @@ FirstLabel(p) ==
     CASE p = "freeNotify" -> "freeNotify"
       [] p = "discard"    -> "discard"
       [] p = "write"      -> "writeInstall"
+      [] p = "write2"     -> "writeInstall"
       [] p = "read"       -> "readLock"
       [] p = "limitStore" -> "limitStore"
 
@@ -342,15 +348,21 @@ Discard(p, others) ==
                    zsFreedUse>>
     /\ GhostNext
 
+\* The writers of the environment.  A write's version is the slot's next in
+\* the order the writes install: 2 for the first write of a slot (the pages
+\* present at the start are version 1), 3 for the second.  (Not latest[s] + 1:
+\* after a free that is 1 again, and a stale copy of the old page would pass
+\* for the new one.)  Read off the writers' own state, so it adds no state.
+Writers == {"write", "write2"} \cap EnvProcs
+WriteVersion(p, s) ==
+    2 + Cardinality({q \in Writers \ {p} : envSlot[q] = s /\ envPc[q] # "writeInstall"})
+
 \* zram_write_page(): compress outside the lock, then under the slot lock
 \* zram_free_page() and install the new object (a new version).
 WriteInstall(p, others) ==
     /\ envPc[p] = "writeInstall"
     /\ \E s \in SlotChoices(p) :
-         \* The one write of the environment makes version 2; the pages present
-         \* at the start are version 1.  (Not latest[s] + 1: after a free that is
-         \* 1 again, and a stale copy of the old page would pass for the new one.)
-         LET v == 2 IN
+         LET v == WriteVersion(p, s) IN
          /\ LockFree(s)
          /\ envSlot' = [envSlot EXCEPT ![p] = s]
          /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
