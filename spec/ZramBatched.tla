@@ -916,7 +916,8 @@ ReadBioRaw(p) ==
     /\ envPc[p] = "readBio"
     /\ rdVal' = disk[rdBlk]
     /\ Goto(p, "readDecompress")
-    /\ UNCHANGED <<flagVars, wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<flagVars, wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
+                   zsOwn>>
     /\ GhostNext
 
 \* decompress_bdev_page(): a ZRAM_HUGE page was written back whole and is
@@ -934,7 +935,8 @@ ReadDecompress(p) ==
        ELSE IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk   \* guard:rb-recheck
             THEN rdVal' = RbPage(s) /\ Goto(p, "readAccessed")
             ELSE UNCHANGED rdVal /\ Goto(p, "readLock")
-    /\ UNCHANGED <<flagVars, wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<flagVars, wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
+                   zsOwn>>
     /\ GhostNext
 
 \* The environment of this design: ZramCommon's, with the read bio and the

@@ -25,11 +25,35 @@
 (*    slotLock[s] across labels too.                                       *)
 (*  - Every environment process performs one operation on a slot it        *)
 (*    chooses nondeterministically, at any moment of the writeback.        *)
+(*    "write2" is a second zram_bio_write() (issue 15 item 3): with        *)
+(*    "write" and "discard" or "freeNotify" it puts two writers on one     *)
+(*    slot, a write racing a free, and a read racing both -- all of which  *)
+(*    the C allows (the I/O paths take no device lock, docs/locks.md).     *)
+(*    A model without "write2" is the one-operation environment as before. *)
+(*  - zsmalloc handle lifetime (issue 15 item 1) is tracked for the one    *)
+(*    handle that can be used outside its slot lock: the one a reader      *)
+(*    takes under the lock and maps after dropping it (ZS_READ_UNLOCKED).  *)
+(*    Every other use of a handle in the C -- the writeback's readSlot,    *)
+(*    zram_free_page(), the completion's zs_free() -- is under the slot   *)
+(*    lock on the slot's current handle, so it cannot meet a freed one.    *)
+(*    rdZs names who owns the object behind the held handle: its slot     *)
+(*    (and version) while the slot keeps it; 0 once it is freed -- by a    *)
+(*    free, a discard or an overwrite of that slot (here), or by the       *)
+(*    writeback's completion (every design's completion frees the object  *)
+(*    as it sets ZRAM_WB: 6.19 through slot_free(), 7.0 through zs_free(), *)
+(*    so "the owner became ZRAM_WB" is "freed", read off tbl: HeldFreed);  *)
+(*    another slot once a write's zs_malloc() hands the freed object out   *)
+(*    again.  zsmalloc hands out recently freed objects first; the model   *)
+(*    lets the first allocation after the free take the held one (the     *)
+(*    other order, the map before any allocation, is the freed-use one).   *)
+(*    Without the switch no reader holds a handle across steps, rdZs stays *)
+(*    NoZs and no state count moves.                                       *)
 (*                                                                         *)
 (* Variables, by writer: tableVars (the slot table, its locks and the      *)
 (* backing device: every process), limitVars (the limit: the writeback's   *)
 (* charge and writeback_limit_store), envOwn (what only the environment    *)
-(* writes: its processes' locals and the ghosts of what they did).  A      *)
+(* writes: its processes' locals and the ghosts of what they did; zsOwn,   *)
+(* the reader's held zsmalloc handle, is a part of it).  A                 *)
 (* design adds its own groups; an action's frame names whole groups plus   *)
 (* the few variables of a group it writes in part.                         *)
 (*                                                                         *)
@@ -46,6 +70,8 @@
 (*                        under the lock), unlock                          *)
 (*  readHandleUnlocked    zram_get_handle() after the unlock               *)
 (*                        (READ_BLKIDX_UNLOCKED)                           *)
+(*  readZsUnlocked        zram_read_from_zspool() after the unlock, on the *)
+(*                        handle taken under it (ZS_READ_UNLOCKED)         *)
 (*  readBio               read_from_bdev(): the read bio reaches the block *)
 (*  readRecheck           the proposed re-check: lock, still ZRAM_WB on    *)
 (*                        the same block?                                  *)
@@ -65,14 +91,14 @@ CONSTANTS
     WbLimitStores,    \* values a concurrent writeback_limit_store may write
     BioErrors         \* TRUE: a write bio may complete with an error
 
-AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore"}
+AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore", "write2"}
 
 \* The labels of the environment processes (values of envPc): EnvTypeOK
 \* holds every reachable envPc to this set, so TLC proves it complete;
 \* docs/map.md and the Java twin's step hooks use exactly these names.
 EnvLabels == {"freeNotify", "discard", "writeInstall", "writeAccessed", "readLock",
-              "readHandleUnlocked", "readBio", "readRecheck", "readAccessed",
-              "limitStore", "envDone"}
+              "readHandleUnlocked", "readZsUnlocked", "readBio", "readRecheck",
+              "readAccessed", "limitStore", "envDone"}
 
 ASSUME Slots \subseteq Nat \ {0} /\ Slots # {}
 ASSUME MaxBlock \in Nat
@@ -88,6 +114,7 @@ Zero == <<0, 0>>                        \* the zero-filled page of a freed slot
 Junk == <<0, -1>>                       \* a block nobody ever wrote
 Failed == <<0, -2>>                     \* rdVal of a read whose bio failed (no data)
 ZsHandle == -1                          \* the handle of a slot held in zsmalloc: not a block
+NoZs == [by |-> -1, data |-> Zero]          \* rdZs when the reader holds no zsmalloc handle
 Page(s, v) == IF v = 0 THEN Zero ELSE <<s, v>>
 
 \* The shared state: the writeback and the environment write it.
@@ -102,6 +129,15 @@ VARIABLES
 VARIABLES
     bdLimit,    \* zram->bd_wb_limit
     limPages    \* ghost: pages written back whose limit check followed the latest store
+
+\* zsmalloc handle lifetime: what only the environment writes (the
+\* completions' frees are read off tbl, see HeldFreed).
+VARIABLES
+    rdZs,       \* the object behind the handle the reader holds outside the slot lock:
+                \*   [by |-> its owner slot (0: freed), data |-> the page its bytes hold
+                \*   (a freed object keeps them until it is handed out again)];
+                \*   NoZs when the reader holds none
+    zsFreedUse  \* ghost: a freed handle was mapped (zs_obj_read_begin on a freed object)
 
 \* What only the environment writes: its processes' locals and the ghosts of
 \* what they did.
@@ -118,7 +154,8 @@ VARIABLES
 \* The groups an action's frame names (a design adds its own).
 tableVars == <<tbl, slotLock, bitmap, disk>>
 limitVars == <<bdLimit, limPages>>
-envOwn == <<envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored>>
+zsOwn == <<rdZs, zsFreedUse>>
+envOwn == <<envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored, zsOwn>>
 envVars == <<tableVars, limitVars, envOwn>>
 
 (* The step that led to a state, for the reader of a trace: the process as *)
@@ -157,6 +194,8 @@ EnvTypeOKWith(extraLabels) ==
     /\ bitmap \subseteq DiskBlocks
     /\ bdLimit \in Nat
     /\ \A p \in EnvProcs : envPc[p] \in EnvLabels \cup extraLabels
+    /\ rdZs \in {NoZs} \cup [by : Slots \cup {0}, data : Slots \X Nat]
+    /\ zsFreedUse \in BOOLEAN
 EnvTypeOK == EnvTypeOKWith({})
 
 \* Where each environment process starts.
@@ -164,6 +203,7 @@ FirstLabel(p) ==
     CASE p = "freeNotify" -> "freeNotify"
       [] p = "discard"    -> "discard"
       [] p = "write"      -> "writeInstall"
+      [] p = "write2"     -> "writeInstall"
       [] p = "read"       -> "readLock"
       [] p = "limitStore" -> "limitStore"
 
@@ -182,6 +222,8 @@ EnvInit ==
     /\ limEpoch = 0
     /\ limStored = WbLimitInit
     /\ limPages = 0
+    /\ rdZs = NoZs
+    /\ zsFreedUse = FALSE
     /\ InitStep
 
 -----------------------------------------------------------------------------
@@ -243,13 +285,26 @@ ChargeLimit(checkEpoch) ==
 (* not what its possibly corrupt contents are: a read that returns a stale *)
 (* page breaks Reads even where NoLostOrStaleData also breaks.             *)
 (***************************************************************************)
-ReadRunning == {"readHandleUnlocked", "readBio", "readRecheck", "readAccessed"}
+ReadRunning == {"readHandleUnlocked", "readBio", "readRecheck", "readAccessed", "readZsUnlocked"}
 ReaderOn == "read" \in EnvProcs
 
 GhostNext ==
     rdSeen' = IF ReaderOn /\ envPc'["read"] \in ReadRunning
               THEN rdSeen \cup {Page(envSlot'["read"], latest'[envSlot'["read"]])}
               ELSE rdSeen
+
+(***************************************************************************)
+(* zsmalloc handle lifetime (see the header).  Only the reader's held      *)
+(* handle is tracked; these give its next owner after a step.              *)
+(***************************************************************************)
+\* The held object is freed: by a free of its owner (by = 0), or by the
+\* writeback's completion, which frees a slot's object as it sets ZRAM_WB.
+HeldFreed == rdZs # NoZs /\ (rdZs.by = 0 \/ TestFlag(rdZs.by, "ZRAM_WB"))
+\* zram_free_page() of slot s (a free, a discard, an overwrite's old object).
+ZsFreeSlot(s) == IF rdZs # NoZs /\ rdZs.by = s THEN [rdZs EXCEPT !.by = 0] ELSE rdZs
+\* zram_write_page() of version v to slot s: zs_malloc() first (it may hand
+\* out the freed held object), then zram_free_page() of the old object.
+ZsWrite(s, v) == IF HeldFreed THEN [by |-> s, data |-> Page(s, v)] ELSE ZsFreeSlot(s)
 
 (***************************************************************************)
 (* Environment.  Each process runs one operation; its labels are the       *)
@@ -272,9 +327,11 @@ FreeNotify(p, others) ==
             THEN /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
                  /\ tbl' = FreePageTbl(tbl, s)
                  /\ latest' = [latest EXCEPT ![s] = 0]
-            ELSE UNCHANGED <<bitmap, tbl, latest>>   \* miss_free++
+                 /\ rdZs' = ZsFreeSlot(s)
+            ELSE UNCHANGED <<bitmap, tbl, latest, rdZs>>   \* miss_free++
     /\ Goto(p, "envDone")
-    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored>>
+    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored,
+                   zsFreedUse>>
     /\ GhostNext
 
 \* zram_bio_discard(): slot lock (sleeping), zram_free_page(), unlock.
@@ -286,26 +343,36 @@ Discard(p, others) ==
          /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
          /\ tbl' = FreePageTbl(tbl, s)
          /\ latest' = [latest EXCEPT ![s] = 0]
+         /\ rdZs' = ZsFreeSlot(s)
     /\ Goto(p, "envDone")
-    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored>>
+    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored,
+                   zsFreedUse>>
     /\ GhostNext
+
+\* The writers of the environment.  A write's version is the slot's next in
+\* the order the writes install: 2 for the first write of a slot (the pages
+\* present at the start are version 1), 3 for the second.  (Not latest[s] + 1:
+\* after a free that is 1 again, and a stale copy of the old page would pass
+\* for the new one.)  Read off the writers' own state, so it adds no state.
+Writers == {"write", "write2"} \cap EnvProcs
+WriteVersion(p, s) ==
+    2 + Cardinality({q \in Writers \ {p} : envSlot[q] = s /\ envPc[q] # "writeInstall"})
 
 \* zram_write_page(): compress outside the lock, then under the slot lock
 \* zram_free_page() and install the new object (a new version).
 WriteInstall(p, others) ==
     /\ envPc[p] = "writeInstall"
     /\ \E s \in SlotChoices(p) :
-         \* The one write of the environment makes version 2; the pages present
-         \* at the start are version 1.  (Not latest[s] + 1: after a free that is
-         \* 1 again, and a stale copy of the old page would pass for the new one.)
-         LET v == 2 IN
+         LET v == WriteVersion(p, s) IN
          /\ LockFree(s)
          /\ envSlot' = [envSlot EXCEPT ![p] = s]
          /\ bitmap' = FreePageBitmap(tbl, bitmap, s)
          /\ tbl' = [FreePageTbl(tbl, s) EXCEPT ![s].ver = v]
          /\ latest' = [latest EXCEPT ![s] = v]
+         /\ rdZs' = ZsWrite(s, v)
     /\ Goto(p, "writeAccessed")
-    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored>>
+    /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored,
+                   zsFreedUse>>
     /\ GhostNext
 
 \* zram_bio_write() / zram_bio_read() after the page: slot lock,
@@ -317,7 +384,7 @@ Accessed(p, label, others) ==
     /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {"ZRAM_PP_SLOT"}]
     /\ Goto(p, "envDone")
     /\ UNCHANGED <<others, limitVars, slotLock, bitmap, disk, envSlot, rdBlk, rdVal, latest,
-                   limEpoch, limStored>>
+                   limEpoch, limStored, zsOwn>>
     /\ GhostNext
 
 (***************************************************************************)
@@ -337,20 +404,27 @@ ReadLock(p, others) ==
     /\ \E s \in SlotChoices(p) :
          /\ LockFree(s)
          /\ envSlot' = [envSlot EXCEPT ![p] = s]
-         /\ IF ~TestFlag(s, "ZRAM_WB")
+         /\ IF ~TestFlag(s, "ZRAM_WB") /\ On("ZS_READ_UNLOCKED") /\ tbl[s].ver # 0
+            THEN \* handle = zram_get_handle() under the lock; unlock; map it later
+                 /\ rdZs' = [by |-> s, data |-> Page(s, tbl[s].ver)]
+                 /\ UNCHANGED <<rdVal, rdBlk>>
+                 /\ Goto(p, "readZsUnlocked")
+            ELSE IF ~TestFlag(s, "ZRAM_WB")
             THEN \* zram_read_from_zspool() under the lock
                  /\ rdVal' = Page(s, tbl[s].ver)
                  /\ rdBlk' = rdBlk
+                 /\ UNCHANGED rdZs
                  /\ Goto(p, "readAccessed")
             ELSE IF On("READ_BLKIDX_UNLOCKED")
             THEN \* unlock first, read the handle later
-                 /\ UNCHANGED <<rdVal, rdBlk>>
+                 /\ UNCHANGED <<rdVal, rdBlk, rdZs>>
                  /\ Goto(p, "readHandleUnlocked")
             ELSE \* blk_idx = zram_get_handle() under the lock (6/6)
                  /\ rdBlk' = tbl[s].handle
                  /\ rdVal' = rdVal
+                 /\ UNCHANGED rdZs
                  /\ Goto(p, "readBio")
-    /\ UNCHANGED <<others, tableVars, limitVars, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<others, tableVars, limitVars, latest, limEpoch, limStored, zsFreedUse>>
     /\ GhostNext
 
 \* READ_BLKIDX_UNLOCKED: read_from_bdev(zram, page, zram_get_handle(zram, index))
@@ -363,7 +437,22 @@ ReadHandleUnlocked(p, others) ==
     /\ envPc[p] = "readHandleUnlocked"
     /\ rdBlk' = IF TestFlag(s, "ZRAM_WB") \/ tbl[s].ver = 0 THEN tbl[s].handle ELSE ZsHandle
     /\ Goto(p, "readBio")
-    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdVal, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdVal, latest, limEpoch, limStored,
+                   zsOwn>>
+    /\ GhostNext
+
+\* ZS_READ_UNLOCKED: zram_read_from_zspool() on the handle taken under the
+\* slot lock, after zram_slot_unlock().  The object may have been freed
+\* meanwhile (a freed-handle use, NoFreedHandleUse: the freed memory still
+\* holds the old page, which Reads alone would accept) or handed to another
+\* slot's write (its page: Reads sees it).
+ReadZsUnlocked(p, others) ==
+    /\ envPc[p] = "readZsUnlocked"
+    /\ zsFreedUse' = (zsFreedUse \/ HeldFreed)
+    /\ rdVal' = rdZs.data
+    /\ rdZs' = NoZs
+    /\ Goto(p, "readAccessed")
+    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
     /\ GhostNext
 
 \* read_from_bdev(): the read bio reaches the block.  A sector beyond the
@@ -376,7 +465,8 @@ ReadBio(p, others) ==
             /\ Goto(p, IF ReadRechecks THEN "readRecheck" ELSE "readAccessed")
        ELSE /\ rdVal' = Failed
             /\ Goto(p, "envDone")
-    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
+                   zsOwn>>
     /\ GhostNext
 
 \* The re-check (fixed read path): slot lock; still ZRAM_WB on rdBlk? keep
@@ -388,7 +478,7 @@ ReadRecheck(p, others) ==
     /\ Goto(p, IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk
                THEN "readAccessed" ELSE "readLock")
     /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, rdVal, latest, limEpoch,
-                   limStored>>
+                   limStored, zsOwn>>
     /\ GhostNext
 
 \* writeback_limit_store() (single, multipage: init_lock shared +
@@ -401,7 +491,7 @@ LimitStore(p, others) ==
          /\ limEpoch' = limEpoch + 1
          /\ limPages' = 0
     /\ Goto(p, "envDone")
-    /\ UNCHANGED <<others, tableVars, envSlot, rdBlk, rdVal, latest>>
+    /\ UNCHANGED <<others, tableVars, envSlot, rdBlk, rdVal, latest, zsOwn>>
     /\ GhostNext
 
 \* One step of environment process p; `others` are the design's own
@@ -410,7 +500,7 @@ EnvStep(p, others) ==
     \/ FreeNotify(p, others) \/ Discard(p, others) \/ WriteInstall(p, others)
     \/ Accessed(p, "writeAccessed", others) \/ Accessed(p, "readAccessed", others)
     \/ ReadLock(p, others) \/ ReadHandleUnlocked(p, others) \/ ReadBio(p, others)
-    \/ ReadRecheck(p, others) \/ LimitStore(p, others)
+    \/ ReadRecheck(p, others) \/ LimitStore(p, others) \/ ReadZsUnlocked(p, others)
 
 EnvNext(others) == \E p \in EnvProcs : EnvStep(p, others) /\ Took(p, envPc[p])
 
@@ -451,4 +541,8 @@ Reads == ReadReturned /\ rdVal # Failed => rdVal \in rdSeen \cup {ReadEio}
 \* ReadsSucceed: no read fails of the driver's own doing.  The model's backing
 \* device fails a read bio only for a sector past its end (Failed).
 ReadsSucceed == ReadReturned => rdVal # ReadEio
+
+\* NoFreedHandleUse: no zsmalloc handle is used after its object was freed
+\* (the lifetime of a handle, as NoUseAfterFree is of an allocation).
+NoFreedHandleUse == ~zsFreedUse
 =============================================================================

@@ -49,8 +49,24 @@ public final class Reach {
         }
         SortedSet<String> missing = unreached(runs);
         sb.append(missing.isEmpty() ? "every label of " + design + " is reached by a selected model"
-                : "no selected model of " + design + " reaches: " + String.join(", ", missing))
+                : wrap("no selected model of " + design + " reaches: ", missing))
                 .append(System.lineSeparator()).append(System.lineSeparator());
         return sb.toString();
+    }
+
+    /** {@code lead} and the labels, comma-separated, wrapped at 100 columns with an indent of 2. */
+    private static String wrap(String lead, SortedSet<String> labels) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(lead);
+        int left = labels.size();
+        for (String l : labels) {
+            String item = l + (--left > 0 ? "," : "");
+            if (line.length() + item.length() + 1 > 100 && line.length() > 2) {
+                out.append(line.toString().stripTrailing()).append(System.lineSeparator());
+                line = new StringBuilder("  ");
+            }
+            line.append(item).append(' ');
+        }
+        return out.append(line.toString().stripTrailing()).toString();
     }
 }

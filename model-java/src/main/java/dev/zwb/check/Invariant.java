@@ -34,6 +34,8 @@ public enum Invariant {
     ReadsSucceed("Reads"),
     /** Nothing freed is touched: no use after free, no double free, no list corruption. */
     NoUseAfterFree("MemoryLifetime"),
+    /** No zsmalloc handle is read after its object was zs_free()d (spec ZramCommon). */
+    NoFreedHandleUse("MemoryLifetime"),
     /** No NULL pp-slot pointer is dereferenced (batched also: no submitted request lacks one). */
     NoNullPpsDeref("MemoryLifetime"),
     /** No live request points to a released pp-slot. */

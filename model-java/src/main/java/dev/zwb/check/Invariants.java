@@ -125,7 +125,7 @@ public final class Invariants {
     }
 
     /**
-     * MemoryLifetime: NoUseAfterFree, NoNullPpsDeref (from the KASAN log), NoDanglingPps,
+     * MemoryLifetime: NoUseAfterFree, NoFreedHandleUse, NoNullPpsDeref (from the KASAN log), NoDanglingPps,
      * NoPpsSharedByTwoRequests (the design's pp-slot holders). The batched parts
      * NoInflightReqReuse and its state form of NoNullPpsDeref come from
      * {@link Writeback#designChecks}.
@@ -135,7 +135,8 @@ public final class Invariants {
         for (Kasan.Report r : zram.kernel.kasan.reports()) {
             switch (r.kind()) {
                 case USE_AFTER_FREE, DOUBLE_FREE, LIST_CORRUPTION ->
-                        out.add(new Violation(Invariant.NoUseAfterFree, r.toString()));
+                        out.add(new Violation(Zram.ZS_OBJECT.equals(r.object())
+                                ? Invariant.NoFreedHandleUse : Invariant.NoUseAfterFree, r.toString()));
                 case NULL_DEREF ->
                         out.add(new Violation(Invariant.NoNullPpsDeref, r.toString()));
                 default -> {

@@ -186,6 +186,9 @@ final class BatchedRefinement implements Refinement {
 
     @Override
     public TlaValue project(String variable, TlaValue value, Map<String, TlaValue> state) {
+        if (variable.equals("rdZs")) {
+            return CommonMapping.projectRdZs(value, state);
+        }
         switch (variable) {
             case "wbTag": {
                 TreeMap<TlaValue, TlaValue> out = new TreeMap<>();

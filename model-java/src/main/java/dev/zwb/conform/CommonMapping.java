@@ -35,6 +35,12 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   limEpoch         the ghost's limit epoch less the set-up's stores
  *   limStored        the ghost's latest stored limit
  *   limPages         the ghost's pages charged since the latest store
+ *   rdZs             the zsmalloc handle a ZS_READ_UNLOCKED read holds outside the slot lock
+ *                    (Zram.HeldHandle): by = the slot whose entry holds it, 0 once freed; data = what
+ *                    its object holds; [by |-> -1, data |-> zero page] when none is held. Compared
+ *                    through {@link #projectRdZs}: the spec keeps by = s when the writeback's
+ *                    completion frees s's object (it reads that off ZRAM_WB), the twin says 0
+ *   zsFreedUse       a KASAN-style report of a freed zsmalloc handle (NoFreedHandleUse)
  * </pre>
  * A page (i, v) maps to {@code <<i, v>>}, the zero page to {@code <<0, 0>>}, junk to {@code <<0, -1>>}.
  */
@@ -166,5 +172,29 @@ final class CommonMapping {
         out.put("limEpoch", integer(zram.ghost.limitEpoch() - twin.setupEpochs));
         out.put("limStored", integer(zram.ghost.limitStored()));
         out.put("limPages", integer(zram.ghost.chargedThisEpoch()));
+        Zram.HeldHandle held = read == null ? null : read.held();
+        out.put("rdZs", held == null ? record("by", integer(-1), "data", page(null))
+                : record("by", integer(held.owner()), "data", page(held.data())));
+        out.put("zsFreedUse", TlaValue.bool(zram.kernel.kasan.reports().stream()
+                .anyMatch(r -> Zram.ZS_OBJECT.equals(r.object()))));
+    }
+
+    /**
+     * rdZs as both sides are compared: an owner that is ZRAM_WB in {@code state} had its object
+     * freed by the writeback's completion (ZramCommon's HeldFreed), so it is 0.
+     */
+    static TlaValue projectRdZs(TlaValue value, Map<String, TlaValue> state) {
+        TlaValue.Fn f = (TlaValue.Fn) value;
+        long by = ((TlaValue.Int) f.field("by")).value();
+        if (by <= 0) {
+            return value;
+        }
+        TlaValue flags = ((TlaValue.Fn) ((TlaValue.Fn) state.get("tbl")).get(integer(by))).field("flags");
+        if (!((TlaValue.SetV) flags).elements().contains(str("ZRAM_WB"))) {
+            return value;
+        }
+        Map<TlaValue, TlaValue> m = new TreeMap<>(f.map());
+        m.put(str("by"), integer(0));
+        return TlaValue.fn(m);
     }
 }

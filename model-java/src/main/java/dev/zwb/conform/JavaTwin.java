@@ -140,7 +140,7 @@ public final class JavaTwin implements AutoCloseable {
                     zram.zramBioDiscard(slot);
                     return null;
                 };
-                case "write" -> () -> zram.zramBioWrite(slot, size.get(slot));
+                case "write", "write2" -> () -> zram.zramBioWrite(slot, size.get(slot));
                 case "read" -> () -> zram.zramBioRead(slot);
                 case "limitStore" -> () -> {
                     zram.writebackLimitStore(stores.getOrDefault(p, 0L));

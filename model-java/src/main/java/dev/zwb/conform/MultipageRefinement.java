@@ -155,6 +155,9 @@ final class MultipageRefinement implements Refinement {
 
     @Override
     public TlaValue project(String variable, TlaValue value, Map<String, TlaValue> state) {
+        if (variable.equals("rdZs")) {
+            return CommonMapping.projectRdZs(value, state);
+        }
         TlaValue wbPc = state.get("wbPc");
         String pc = wbPc instanceof TlaValue.Str s ? s.value() : "";
         switch (variable) {

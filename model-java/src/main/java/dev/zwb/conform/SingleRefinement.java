@@ -76,6 +76,9 @@ final class SingleRefinement implements Refinement {
 
     @Override
     public TlaValue project(String variable, TlaValue value, Map<String, TlaValue> state) {
+        if (variable.equals("rdZs")) {
+            return CommonMapping.projectRdZs(value, state);
+        }
         if (variable.equals("wbRet") && value.equals(str("EBIO"))) {
             return str("EIO");
         }

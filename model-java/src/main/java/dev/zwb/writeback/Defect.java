@@ -64,6 +64,12 @@ public enum Defect {
      */
     WB_DROPS_PAGES_STORED("PagesStoredAccounted", Design.BATCHED),
     /**
+     * Proposed (no kernel has it): zram_read_page() of a slot in memory takes the zsmalloc
+     * handle under the slot lock and reads the object after dropping it; a free, an overwrite or
+     * the writeback's completion frees the object first, and a write may be handed it again.
+     */
+    ZS_READ_UNLOCKED("NoFreedHandleUse", Design.SINGLE, Design.MULTIPAGE, Design.BATCHED),
+    /**
      * Teaching (spec only, never in any kernel): the batched endio calls wake_up() before it
      * publishes the request; the task can sleep for ever (TLC: deadlock).
      */

@@ -68,6 +68,7 @@ public abstract class Writeback {
         this.table = zram.table;
         this.variant = variant;
         zram.setReadPath(variant.readPath());
+        zram.setZsReadUnlocked(variant.on(Defect.ZS_READ_UNLOCKED));
     }
 
     /** The design with its defaults (32 requests) for {@code variant}. */

@@ -57,6 +57,8 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  */
 public final class Zram {
 
+    /** The object a KASAN-style report of a freed zsmalloc handle names (NoFreedHandleUse). */
+    public static final String ZS_OBJECT = ZsPool.OBJECT;
     /** PAGE_SIZE. */
     public static final int PAGE_SIZE = 4096;
     /** The compressed size the model gives an ordinary page (any value below huge_class_size). */
@@ -66,7 +68,7 @@ public final class Zram {
 
     /** The labels of the environment: reads, writes, frees and limit stores. */
     public static final List<String> ENV_LABELS = List.of("freeNotify", "discard",
-            "writeInstall", "writeAccessed", "readLock", "readHandleUnlocked", "readBio",
+            "writeInstall", "writeAccessed", "readLock", "readHandleUnlocked", "readZsUnlocked", "readBio",
             "readRecheck", "readAccessed", "limitStore", "limitEnableStore");
 
     /** How a written page is stored. */
@@ -93,7 +95,7 @@ public final class Zram {
     /** zram-&gt;wb_limit_lock (removed by patch 4/6 of the batched series). */
     public final SpinLock wbLimitLock;
 
-    final ZsPool zsPool = new ZsPool();
+    final ZsPool zsPool;
     /** zram-&gt;bitmap: one bit per backing-device block. */
     private final long[] bitmap;
     /** Guarded by wbLimitLock, or by initLock held for write (see the class notes). */
@@ -118,6 +120,12 @@ public final class Zram {
      * reads the slot again on any change. Set once by the design.
      */
     private volatile boolean rbRecheckWbOnly;
+    /**
+     * zram_read_page() of a slot in memory takes the handle under the slot lock and reads the
+     * object after dropping it (switch ZS_READ_UNLOCKED, a proposed change no kernel has). Off:
+     * the object is read under the lock, as every kernel does. Set once by the design.
+     */
+    private volatile boolean zsReadUnlocked;
 
     /** A zram device of {@code nrSlots} pages with {@code bdev} as its backing device. */
     public Zram(Kernel kernel, int nrSlots, BackingDevice bdev) {
@@ -129,6 +137,7 @@ public final class Zram {
         this.bitmap = new long[Bitops.bitsToLongs(bdev.nrPages())];
         this.ppInProgress = new AtomicT(mem, 0);
         this.wbLimitLock = new SpinLock(mem);
+        this.zsPool = new ZsPool(kernel);
     }
 
     /**
@@ -146,6 +155,11 @@ public final class Zram {
     /** Selects mainline's decompress_bdev_page() re-check (see rbRecheckWbOnly). */
     public void setRbRecheckWbOnly(boolean wbOnly) {
         this.rbRecheckWbOnly = wbOnly;
+    }
+
+    /** Selects the ZS_READ_UNLOCKED read of a slot in memory (see zsReadUnlocked). */
+    public void setZsReadUnlocked(boolean unlocked) {
+        this.zsReadUnlocked = unlocked;
     }
 
     /** Selects the read path (the design's read-path switches). */
@@ -323,8 +337,7 @@ public final class Zram {
     }
 
     private long zramBioWrite(int index, PageKind kind, int size) {
-        Content data = ghost.newContent(index);
-        zramWritePage(data, index, kind, size);
+        Content data = zramWritePage(index, kind, size);
         kernel.at("writeAccessed");
         table.zramSlotLock(index);
         zramAccessed(index);
@@ -336,9 +349,13 @@ public final class Zram {
      * zram_write_page(): the object is stored (compression, zs_malloc, zs_obj_write) before the
      * slot lock is taken; then, under the lock, the old data is freed and the new installed.
      */
-    private void zramWritePage(Content data, int index, PageKind kind, int size) {
-        long handle = kind == PageKind.SAME ? zsPool.sameFill(data) : zsPool.zsMalloc(data);
+    private Content zramWritePage(int index, PageKind kind, int size) {
+        // spec writeInstall is one step from zs_malloc() to the unlock: the allocation may hand
+        // out a handle freed by a step before it (ZramCommon's ZsWrite), and the page's ghost
+        // version is the slot's next in the order the writes install (ZramCommon's WriteVersion)
         kernel.at("writeInstall");
+        Content data = ghost.newContent(index);
+        long handle = kind == PageKind.SAME ? zsPool.sameFill(data) : zsPool.zsMalloc(data);
         table.zramSlotLock(index);
         zramFreePage(index);
         if (kind == PageKind.SAME) {
@@ -362,6 +379,7 @@ public final class Zram {
             stats.hugePages.incrementAndGet();
         }
         stats.pagesStored.incrementAndGet();
+        return data;
     }
 
     // ---- read ----------------------------------------------------------------------------------
@@ -386,6 +404,8 @@ public final class Zram {
         volatile boolean eio;
         /** The change sequence when the read returned (Long.MAX_VALUE: running). */
         volatile long endSeq = Long.MAX_VALUE;
+        /** ZS_READ_UNLOCKED: the zsmalloc handle held outside the slot lock (spec rdZs; 0: none). */
+        volatile long zsHandle;
 
         ReadGhost(int index, Page page) {
             this.index = index;
@@ -401,6 +421,10 @@ public final class Zram {
 
         void pageFilled() {
             filled = true;
+        }
+
+        void holdsHandle(long handle) {
+            zsHandle = handle;
         }
 
         void usesBlock(long blk) {
@@ -458,7 +482,29 @@ public final class Zram {
      * content its slot held while it ran (rdSeen; empty before its first step under the slot
      * lock), and whether it failed.
      */
-    public record ReaderView(long blkIdx, Content got, Set<Content> seen, boolean failed, boolean eio) {
+    public record ReaderView(long blkIdx, Content got, Set<Content> seen, boolean failed, boolean eio,
+                             HeldHandle held) {
+    }
+
+    /**
+     * The zsmalloc handle a ZS_READ_UNLOCKED read holds outside the slot lock (spec rdZs): the
+     * slot whose table entry holds it now (0: no slot, it was freed), and what its object holds.
+     */
+    public record HeldHandle(int owner, Content data) {
+    }
+
+    /** Ghost (no lock, no report): who holds {@code handle} now and what its object holds. */
+    private HeldHandle held(long handle) {
+        int owner = 0;
+        if (zsPool.live(handle)) {
+            for (int i = 1; i < table.nrSlots(); i++) {
+                if (!table.zramTestFlag(i, ZRAM_WB) && !table.zramTestFlag(i, ZRAM_SAME)
+                        && table.zramGetHandle(i) == handle) {
+                    owner = i;
+                }
+            }
+        }
+        return new HeldHandle(owner, zsPool.peek(handle));
     }
 
     /** The latest read's {@link ReaderView}, or null before any read started. */
@@ -468,7 +514,9 @@ public final class Zram {
             return null;
         }
         Set<Content> seen = op.token < 0 ? Set.of() : ghost.heldBetween(op.index, op.token, op.endSeq);
-        return new ReaderView(op.blkIdx, op.filled && !op.failed ? op.page.data() : null, seen, op.failed, op.eio);
+        long h = op.zsHandle;
+        return new ReaderView(op.blkIdx, op.filled && !op.failed ? op.page.data() : null, seen, op.failed, op.eio,
+                h == 0 ? null : held(h));
     }
 
     /**
@@ -489,6 +537,18 @@ public final class Zram {
             kernel.at("readLock");
             table.zramSlotLock(index);
             read.slotLocked();
+            long zsHandle = table.zramGetHandle(index);
+            if (zsReadUnlocked && !table.zramTestFlag(index, ZRAM_WB)
+                    && !table.zramTestFlag(index, ZRAM_SAME) && zsHandle != 0) {
+                // ZS_READ_UNLOCKED: the handle is taken under the lock, the object read after it
+                read.holdsHandle(zsHandle);
+                table.zramSlotUnlock(index);
+                kernel.at("readZsUnlocked");
+                page.setData(zsPool.zsObjRead(zsHandle));
+                read.pageFilled();
+                read.holdsHandle(0);
+                return 0;
+            }
             if (!table.zramTestFlag(index, ZRAM_WB)) {
                 int ret = zramReadFromZspool(page, index);
                 read.pageFilled();

@@ -115,6 +115,75 @@ class SharedPathsTest {
                 "patch 6/6 alone closes this interleaving");
     }
 
+    // ---- ZS_READ_UNLOCKED: a zsmalloc handle used outside the slot lock ---------------------
+
+    /**
+     * Where a reader of a slot in memory stands after it took the handle: past the unlock with
+     * the switch (readZsUnlocked), else after its read under the lock (readAccessed).
+     */
+    private static String afterZsHandle(Variant v) {
+        return v.on(Defect.ZS_READ_UNLOCKED) ? "readZsUnlocked" : "readAccessed";
+    }
+
+    /** What happens to slot 0's object while its reader stands after taking the handle. */
+    private enum ObjectFate {
+        /** discard: zram_free_page() zs_free()s it. */
+        FREED,
+        /** discard, then a write of slot 1, whose zs_malloc() is handed slot 0's freed object. */
+        REUSED,
+        /** a writeback of slot 0: the completion zs_free()s it as it sets ZRAM_WB. */
+        WRITTEN_BACK
+    }
+
+    private static Set<Invariant> objectChangesUnderReader(Variant variant, ObjectFate fate) {
+        try (Rig rig = new Rig(variant)) {
+            rig.write(0);
+            rig.write(1);
+            StepGate.Pause held = rig.gate.pauseAt(afterZsHandle(variant), "reader");
+            Actor<Content> reader = rig.read(0);
+            held.awaitArrival();
+            switch (fate) {
+                case FREED -> rig.zram.zramBioDiscard(0);
+                case REUSED -> {
+                    rig.zram.zramBioDiscard(0);
+                    rig.write(1);
+                }
+                case WRITTEN_BACK -> assertEquals(0, rig.runWriteback("page_index=0"));
+            }
+            held.release();
+            rig.finish(reader);
+            return rig.broken();
+        }
+    }
+
+    /** With the switch, {@code fate} breaks {@code broken}; fixed, it breaks nothing. */
+    private static void zsReadUnlockedBreaks(Design design, ObjectFate fate, Invariant broken, String why) {
+        assertEquals(Set.of(broken),
+                objectChangesUnderReader(Variant.only(design, Defect.ZS_READ_UNLOCKED), fate), why);
+        assertEquals(Set.of(), objectChangesUnderReader(Variant.fixed(design), fate));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Design.class)
+    void zsReadUnlockedReadsAFreedObject(Design design) {
+        zsReadUnlockedBreaks(design, ObjectFate.FREED, Invariant.NoFreedHandleUse,
+                "the freed object still holds slot 0's page: only the lifetime invariant sees it");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Design.class)
+    void zsReadUnlockedReadsAnotherSlotsObject(Design design) {
+        zsReadUnlockedBreaks(design, ObjectFate.REUSED, Invariant.Reads,
+                "the handle is live again (slot 1's): the read returns slot 1's page");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Design.class)
+    void zsReadUnlockedReadsAnObjectTheCompletionFreed(Design design) {
+        zsReadUnlockedBreaks(design, ObjectFate.WRITTEN_BACK, Invariant.NoFreedHandleUse,
+                "the completion zs_free()s the object as it sets ZRAM_WB");
+    }
+
     // ---- NO_READ_RECHECK: the residual window of patch 6/6 ---------------------------------
 
     /**

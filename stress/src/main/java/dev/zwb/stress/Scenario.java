@@ -442,6 +442,12 @@ public final class Scenario {
                 "wb-task", writeback("page_index=0"),
                 null, null, null,
                 "the completion drops pages_stored as slot_free() did; the page is still stored"));
+        all.add(of(Defect.ZS_READ_UNLOCKED, Design.SINGLE, 2, 4, 1, 0,
+                m -> write(m, 0),
+                "reader", m -> m.zram.zramBioRead(0),
+                "discard", m -> m.zram.zramBioDiscard(0), null,
+                "slot 0 is in memory; it is freed after the reader took its zsmalloc handle and "
+                        + "dropped the slot lock, so the reader maps a freed handle"));
         all.add(of(Defect.LOST_WAKEUP, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
