@@ -18,12 +18,12 @@ public final class RwSem {
         }
     }
 
-    /** up_read(). */
     /** Whether anyone holds the semaphore, for read or for write (for leak checks). */
     public boolean held() {
         return lock.getReadLockCount() > 0 || lock.isWriteLocked();
     }
 
+    /** up_read(). */
     public void upRead() {
         lock.readLock().unlock();
     }
