@@ -302,8 +302,13 @@ GhostNext ==
 HeldFreed == rdZs # NoZs /\ (rdZs.by = 0 \/ TestFlag(rdZs.by, "ZRAM_WB"))
 \* zram_free_page() of slot s (a free, a discard, an overwrite's old object).
 ZsFreeSlot(s) == IF rdZs # NoZs /\ rdZs.by = s THEN [rdZs EXCEPT !.by = 0] ELSE rdZs
-\* zram_write_page() of version v to slot s: zs_malloc() first (it may hand
-\* out the freed held object), then zram_free_page() of the old object.
+\* zram_write_page() of version v to slot s: zs_malloc() first, then
+\* zram_free_page() of the old object.  Simplification: zs_malloc() always
+\* hands out the freed held object when there is one (zsmalloc reuses a size
+\* class's freed objects first, but may take another); the other choice
+\* leaves the reader on a freed object, which NoFreedHandleUse reports in any
+\* case.  The Java twin's ZsPool hands out the most recently freed handle,
+\* the same object wherever only the held one was freed.
 ZsWrite(s, v) == IF HeldFreed THEN [by |-> s, data |-> Page(s, v)] ELSE ZsFreeSlot(s)
 
 (***************************************************************************)

@@ -56,8 +56,8 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Zwb.checkedTimeout(timeout);
         Design d = Arrays.stream(Design.values()).filter(x -> x.id().equals(design)).findFirst()
-                .orElseThrow(() -> new UserError("unknown design '" + design + "'; accepted: "
-                        + Arrays.stream(Design.values()).map(Design::id).collect(Collectors.joining(", "))));
+                .orElseThrow(() -> new UserError(Suggest.unknown("design", design,
+                        Arrays.stream(Design.values()).map(Design::id).toList(), "")));
         if (runs < 1 || runs > MAX_RUNS) {
             throw new UserError("--runs must be between 1 and " + MAX_RUNS + ", not " + runs);
         }
