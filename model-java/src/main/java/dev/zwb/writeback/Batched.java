@@ -46,20 +46,10 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  * compressed writeback ({@link Zram#compressedWritebackStore}: readSlot copies the raw object,
  * the read decompresses it in {@code readDecompress}; switches RB_RECHECK_WB_ONLY, on in
  * mainline, and WB_DROPS_SIZE_PRIO). Names: this class and the zram package keep the 6.17 names
- * the other designs share; the 7.0 copy renames them:
- * <pre>
- *   6.17 / 6.19 (here)        7.0+ (raspberrypi/linux @052b6b2d)
- *   zram_slot_lock/unlock     slot_lock/slot_unlock
- *   zram_test/set/clear_flag  test/set/clear_slot_flag
- *   zram_get/set_handle       get/set_slot_handle
- *   zram_get/set_obj_size     get/set_slot_size
- *   zram_free_page            slot_free
- *   zram_read_from_zspool     read_from_zspool
- *   zram_accessed             mark_slot_accessed
- *   zram_allocated            slot_allocated
- *   init_lock                 dev_lock
- * </pre>
- * Left out of the cited copy: ZRAM_SAME's and ZRAM_HUGE's effect on the read of a written-back
+ * the other designs share; the 6.19 and 7.0 names are tabled in the package header of
+ * {@code dev.zwb.zram} (package-info.java).
+
+ * <p>Left out of the cited copy: ZRAM_SAME's and ZRAM_HUGE's effect on the read of a written-back
  * slot beyond the raw page, recompression, the partial-IO path as such, allocation failures.
  *
  * <p>Spec labels, writeback task: {@code initWbCtl}, {@code scan}, {@code select},
