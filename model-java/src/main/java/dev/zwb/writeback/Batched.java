@@ -48,7 +48,7 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  * mainline, and WB_DROPS_SIZE_PRIO). Names: this class and the zram package keep the 6.17 names
  * the other designs share; the 6.19 and 7.0 names are tabled in the package header of
  * {@code dev.zwb.zram} (package-info.java).
-
+ *
  * <p>Left out of the cited copy: ZRAM_SAME's and ZRAM_HUGE's effect on the read of a written-back
  * slot beyond the raw page, recompression, the partial-IO path as such, allocation failures.
  *
