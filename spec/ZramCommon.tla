@@ -89,7 +89,8 @@ CONSTANTS
     WbLimitEnable,    \* zram->wb_limit_enable
     WbLimitInit,      \* zram->bd_wb_limit when writeback starts
     WbLimitStores,    \* values a concurrent writeback_limit_store may write
-    BioErrors         \* TRUE: a write bio may complete with an error
+    BioErrors,        \* TRUE: a write bio may complete with an error
+    WbRuns            \* how many times the task runs writeback_store (1: once)
 
 AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore", "write2"}
 
@@ -105,6 +106,7 @@ ASSUME MaxBlock \in Nat
 ASSUME EnvProcs \subseteq AllEnvProcs
 ASSUME WbLimitEnable \in BOOLEAN /\ WbLimitInit \in Nat
 ASSUME WbLimitStores \subseteq Nat /\ BioErrors \in BOOLEAN
+ASSUME WbRuns \in Nat \ {0}
 
 On(sw) == sw \in Switches               \* is defect switch sw on?
 
