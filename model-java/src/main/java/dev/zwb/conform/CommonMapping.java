@@ -78,10 +78,13 @@ final class CommonMapping {
 
     /**
      * writeback_store()'s scan, common to the designs: wbPc (the "wb" thread's label, "done" once it
-     * returned), scanPos (1 + the slots visited), ppCtl (the pp-slots still in the buckets).
+     * returned), scanPos (1 + the slots visited), ppCtl (the pp-slots still in the buckets), wbRun
+     * (which call of writeback_store() the task is in: Writeback's run ghost; a spec without
+     * WbRuns has no wbRun, and the replay compares only the spec's variables).
      */
     static void scan(JavaTwin twin, Map<String, TlaValue> out) {
         out.put("wbPc", str(twin.pc("wb", "done")));
+        out.put("wbRun", integer(twin.wb.run()));
         dev.zwb.zram.ZramPpCtl ctl = twin.wb.ppCtl();
         out.put("scanPos", integer(ctl == null ? 1 : ctl.scanVisits() + 1));
         List<TlaValue> pps = new ArrayList<>();

@@ -46,7 +46,8 @@ import static dev.zwb.conform.TlaValue.tuple;
  *                  "completion" if of the completion (complete() on the dead frame)
  *   nullDeref      KASAN reported a NULL pp-slot dereference
  * </pre>
- * Compared through {@link #project}: "EBIO" is "EIO"; wbReq is dead (NULL) while the task asks for
+ * Compared through {@link #project}: before a run's pool exists (scan, poolAlloc) the pool and the
+ * loop's locals are dead (a second run's Java still holds the first run's); "EBIO" is "EIO"; wbReq is dead (NULL) while the task asks for
  * a request (the C reassigns req before reading it) and after freePool; doneCnt is dead after
  * freePool (the frame holding it ended: TLC keeps the count, Java's late complete() writes the
  * freed memory, KASAN reports it, deadTouch compares it); reqPool[i].data is dead unless
@@ -56,9 +57,14 @@ import static dev.zwb.conform.TlaValue.tuple;
 final class MultipageRefinement implements Refinement {
 
     private static final TlaValue ZERO_PAGE = tuple(integer(0), integer(0));
-    private static final Set<String> REQ_DEAD = Set.of("getRequest", "releaseCtl", "done");
-    /** After freePool the stack frame holding `done` has ended. */
-    private static final Set<String> FRAME_DEAD = Set.of("releaseCtl", "done");
+    private static final Set<String> REQ_DEAD = Set.of("getRequest", "releaseCtl", "nextRun", "done");
+    /** After freePool the stack frame holding `done` has ended (until the next run's poolAlloc). */
+    private static final Set<String> FRAME_DEAD = Set.of("releaseCtl", "nextRun", "done", "scan");
+    /**
+     * Before the pool is allocated (a second run's scan and poolAlloc) the previous run's pool and
+     * loop locals are dead: the spec's nextRun reset them, Java still holds the old ones.
+     */
+    private static final Set<String> POOL_UNBORN = Set.of("scan", "poolAlloc");
 
     @Override
     public Map<String, TlaValue> map(JavaTwin twin) {
@@ -160,6 +166,20 @@ final class MultipageRefinement implements Refinement {
         }
         TlaValue wbPc = state.get("wbPc");
         String pc = wbPc instanceof TlaValue.Str s ? s.value() : "";
+        if (POOL_UNBORN.contains(pc)) {
+            switch (variable) {
+                case "poolN", "cntOff", "nrI", "drainI", "owed":
+                    return integer(0);
+                case "wbRet":
+                    return str("ok");
+                case "reqPool":
+                    Map<TlaValue, TlaValue> zero = new TreeMap<>();
+                    ((TlaValue.Fn) value).map().keySet().forEach(i -> zero.put(i, zeroReq()));
+                    return TlaValue.fn(zero);
+                default:
+                    break;
+            }
+        }
         switch (variable) {
             case "wbRet":
                 return value.equals(str("EBIO")) ? str("EIO") : value;

@@ -30,7 +30,6 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   wbPage        the page read from zsmalloc for the bio (the zero page before the first read)
  *   wbRet         ret: 0 "ok", -EIO "EIO", -ENOSPC "ENOSPC"
  *   wbCheckEpoch  the ghost epoch of the last passed limit check, less the set-up's stores; 0 before
- *   wbRun         which call of writeback_store() the task is in (Writeback's run ghost)
  *   bio           the on-stack bio: state inflight (submitted, not ended), done (ended, the task has
  *                 not waited yet: the completion's count), idle; blk = the sector's block,
  *                 data = its page's content, err = bi_status != 0
@@ -66,7 +65,6 @@ final class SingleRefinement implements Refinement {
                 out.put("wbRet", CommonMapping.ret(-Errno.EIO));
             }
             out.put("wbCheckEpoch", CommonMapping.epoch(twin, l == null ? 0 : l.checkEpoch()));
-            out.put("wbRun", integer(wb.run()));
             Bio bio = l == null ? null : l.bio();
             String state = bio == null ? "idle" : bio.inFlight() ? "inflight"
                     : l.done() != null && l.done().completionDone() ? "done" : "idle";
