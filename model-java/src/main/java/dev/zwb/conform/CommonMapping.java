@@ -78,13 +78,10 @@ final class CommonMapping {
 
     /**
      * writeback_store()'s scan, common to the designs: wbPc (the "wb" thread's label, "done" once it
-     * returned), scanPos (1 + the slots visited), ppCtl (the pp-slots still in the buckets), wbRun
-     * (which call of writeback_store() the task is in: Writeback's run ghost; a spec without
-     * WbRuns has no wbRun, and the replay compares only the spec's variables).
+     * returned), scanPos (1 + the slots visited), ppCtl (the pp-slots still in the buckets).
      */
     static void scan(JavaTwin twin, Map<String, TlaValue> out) {
         out.put("wbPc", str(twin.pc("wb", "done")));
-        out.put("wbRun", integer(twin.wb.run()));
         dev.zwb.zram.ZramPpCtl ctl = twin.wb.ppCtl();
         out.put("scanPos", integer(ctl == null ? 1 : ctl.scanVisits() + 1));
         List<TlaValue> pps = new ArrayList<>();
@@ -92,6 +89,19 @@ final class CommonMapping {
             ctl.peekPpSlots().forEach(p -> pps.add(pps(p)));
         }
         out.put("ppCtl", set(pps));
+    }
+
+    /**
+     * wbRun of the designs that run writeback_store() more than once (single, multipage): which
+     * call the task is in (Writeback's run ghost).
+     */
+    static void run(JavaTwin twin, Map<String, TlaValue> out) {
+        out.put("wbRun", integer(twin.wb.run()));
+    }
+
+    /** Whether {@code state} is in a later call of writeback_store() than the first (wbRun > 1). */
+    static boolean laterRun(Map<String, TlaValue> state) {
+        return state.get("wbRun") instanceof TlaValue.Int i && i.value() > 1;
     }
 
     /** The slots the trace's select steps put in wbPps, in order (single, batched). */
