@@ -176,6 +176,10 @@ ASSUME PoolSize \in Nat \ {0}
 ASSUME Kernel \in {"6.19", "mainline"}
 ASSUME CompressedWb \in BOOLEAN /\ (CompressedWb => Kernel = "mainline")
 ASSUME "limitStore" \notin EnvProcs   \* excluded by init_lock (patch 3/6)
+\* One writeback_store() per model: the wb_ctl ghosts (ctlSt, gpWait, the
+\* requests' "freed") name one ctl, and a second run would allocate its own
+\* while the first one's kfree_rcu() may still be pending (docs/locks.md).
+ASSUME WbRuns = 1
 ASSUME WbMode \in {"page_indexes", "idle", "huge", "huge_idle", "incompressible"}
 ASSUME HugeSlots \cup IdleSlots \cup IncompressibleSlots \subseteq Slots
 \* type= scans the whole device and ends the argument list: no second range.

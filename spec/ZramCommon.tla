@@ -30,6 +30,11 @@
 (*    slot, a write racing a free, and a read racing both -- all of which  *)
 (*    the C allows (the I/O paths take no device lock, docs/locks.md).     *)
 (*    A model without "write2" is the one-operation environment as before. *)
+(*  - WbRuns: the task calls writeback_store() WbRuns times in a row, the  *)
+(*    environment running during and between the calls (a design's nextRun *)
+(*    label; single and multipage -- batched takes WbRuns = 1).  Between   *)
+(*    calls the C may also mark idle slots, recompress, or reset and       *)
+(*    re-initialise the device; none of those is modelled (docs/locks.md).  *)
 (*  - zsmalloc handle lifetime (issue 15 item 1) is tracked for the one    *)
 (*    handle that can be used outside its slot lock: the one a reader      *)
 (*    takes under the lock and maps after dropping it (ZS_READ_UNLOCKED).  *)
@@ -89,7 +94,8 @@ CONSTANTS
     WbLimitEnable,    \* zram->wb_limit_enable
     WbLimitInit,      \* zram->bd_wb_limit when writeback starts
     WbLimitStores,    \* values a concurrent writeback_limit_store may write
-    BioErrors         \* TRUE: a write bio may complete with an error
+    BioErrors,        \* TRUE: a write bio may complete with an error
+    WbRuns            \* how many times the task runs writeback_store (1: once)
 
 AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore", "write2"}
 
@@ -105,6 +111,7 @@ ASSUME MaxBlock \in Nat
 ASSUME EnvProcs \subseteq AllEnvProcs
 ASSUME WbLimitEnable \in BOOLEAN /\ WbLimitInit \in Nat
 ASSUME WbLimitStores \subseteq Nat /\ BioErrors \in BOOLEAN
+ASSUME WbRuns \in Nat \ {0}
 
 On(sw) == sw \in Switches               \* is defect switch sw on?
 

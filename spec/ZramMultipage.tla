@@ -69,6 +69,8 @@
 (*  freePool              kfree(req_pool); the stack frame holding done    *)
 (*                        ends                                             *)
 (*  releaseCtl            release_pp_ctl()                                 *)
+(*  nextRun               writeback_store() returned; it is called again   *)
+(*                        (WbRuns > 1): a fresh pp_ctl, a new scan         *)
 (*  done                  writeback_store() returns                        *)
 (*  bioEndio              the device completes a bio                       *)
 (*  endioSetCompleted     zram_writeback_endio(): set_bit(COMPLETED)       *)
@@ -119,6 +121,11 @@ CONSTANTS
 
 ASSUME ScanTwice \subseteq Slots
 ASSUME PoolSize \in Nat \ {0} /\ PreallocSize \in Nat \ {0} /\ AllocFails \in BOOLEAN
+\* More than one run only where every endio of a run ends before it returns:
+\* the pool ghosts (reqPool, deadTouch) name one pool, which nextRun
+\* allocates afresh, so a late endio of REQ_POOL_UAF would land in the next
+\* run's pool instead of the freed one.
+ASSUME WbRuns = 1 \/ ~On("REQ_POOL_UAF")
 
 WbBlocks == 1..MaxBlock
 NoPps == <<0, 0>>
@@ -141,7 +148,7 @@ WbLabels == {"scan", "poolAlloc", "nextRequest", "startPlug", "select", "limitCh
              "allocBlock", "readSlot", "next", "submitBio", "getRequest", "waitCompletion",
              "writebackComplete", "completeNext", "completeError", "finishPlug",
              "drainCount", "drainTest", "drainWait", "drainComplete", "drainCompleteNext",
-             "drainError", "drainRelease", "freePool", "releaseCtl", "done"}
+             "drainError", "drainRelease", "freePool", "releaseCtl", "nextRun", "done"}
 EndioLabels == {"idle", "endioSetCompleted", "endioClearAllocated"}
 OtherSteps == {"bioEndio", "endioComplete"}
 
@@ -163,7 +170,8 @@ VARIABLES
     nrI,        \* zram_writeback_next_request: iterations done so far
     wbReq,      \* req: the request the task holds (NoReq: NULL)
     drainI,     \* i of the final drain loop
-    owed        \* submitted bios whose complete() the task has not waited for
+    owed,       \* submitted bios whose complete() the task has not waited for
+    wbRun       \* which call of writeback_store the task is in (1..WbRuns)
 
 \* The request pool and the on-stack completion: the task, the device and
 \* the endios.
@@ -181,7 +189,7 @@ VARIABLES
 \* the ghosts release_pp_slot keeps), zram_writeback_slots' locals.
 ppVars == <<scanPos, ppCtl, ppFreed, nullDeref>>
 loopVars == <<wbRet, poolN, cntOff, nrI, wbReq, drainI, owed>>
-taskVars == <<wbPc, ppVars, loopVars>>
+taskVars == <<wbPc, ppVars, loopVars, wbRun>>
 poolVars == <<reqPool, doneCnt, deadTouch>>
 endioVars == <<endioPc, endioLate>>
 wbVars == <<taskVars, poolVars, endioVars>>
@@ -191,7 +199,7 @@ ScanQ == ScanOrder(ScanTwice)
 Pool == 0..(poolN - 1)
 
 \* The pool and the completion exist from poolAlloc until freePool.
-PoolLive == wbPc \notin {"scan", "poolAlloc", "releaseCtl", "done"}
+PoolLive == wbPc \notin {"scan", "poolAlloc", "releaseCtl", "nextRun", "done"}
 
 Req(i, f) == reqPool[i][f]
 SetReq(i, f, v) == reqPool' = [reqPool EXCEPT ![i][f] = v]
@@ -230,6 +238,7 @@ Init ==
     /\ endioLate = [i \in Reqs |-> 0]
     /\ deadTouch = {}
     /\ nullDeref = FALSE
+    /\ wbRun = 1
 
 -----------------------------------------------------------------------------
 (* writeback_store: as single.  init_lock shared, init_pp_ctl, one scan    *)
@@ -627,18 +636,43 @@ freePool ==
 releaseCtl ==
     /\ wbPc = "releaseCtl"
     /\ IF ppCtl = {}
-       THEN wbPc' = "done" /\ UNCHANGED <<tbl, ppCtl, ppFreed, nullDeref>>
+       THEN /\ wbPc' = IF wbRun < WbRuns THEN "nextRun" ELSE "done"
+            /\ UNCHANGED <<tbl, ppCtl, ppFreed, nullDeref>>
        ELSE /\ ReleasePpSlot(CHOOSE pps \in ppCtl : TRUE)
             /\ wbPc' = "releaseCtl"
     /\ UNCHANGED <<limitVars, envOwn, loopVars, poolVars, endioVars, slotLock, bitmap, disk,
                    scanPos>>
 
+(* writeback_store() called again (WbRuns > 1): a fresh pp_ctl (its       *)
+(* pp-slots are new allocations: ppFreed, keyed by scan position, starts   *)
+(* empty) and a new scan; zram_writeback_slots() will kzalloc a new pool   *)
+(* and start its locals and on-stack completion afresh.                    *)
+nextRun ==
+    /\ wbPc = "nextRun"
+    /\ wbRun' = wbRun + 1
+    /\ scanPos' = 1
+    /\ ppCtl' = {}
+    /\ ppFreed' = {}
+    /\ wbRet' = "ok"
+    /\ poolN' = 0
+    /\ cntOff' = 0
+    /\ nrI' = 0
+    /\ wbReq' = NoReq
+    /\ drainI' = 0
+    /\ owed' = 0
+    /\ reqPool' = [i \in Reqs |-> ZeroReq]
+    /\ doneCnt' = 0
+    /\ wbPc' = "scan"
+    /\ UNCHANGED <<envVars, endioVars, nullDeref, deadTouch>>
+
 WbStep ==
-    \/ scan \/ poolAlloc \/ nextRequest \/ startPlug \/ select \/ limitCheck
-    \/ allocBlock \/ readSlot \/ next \/ submitBio \/ getRequest \/ waitCompletion
-    \/ writebackComplete \/ completeNext \/ completeError \/ finishPlug
-    \/ drainCount \/ drainTest \/ drainWait \/ drainComplete \/ drainCompleteNext
-    \/ drainError \/ drainRelease \/ freePool \/ releaseCtl \/ SchedSubmitWork
+    \/ /\ \/ scan \/ poolAlloc \/ nextRequest \/ startPlug \/ select \/ limitCheck
+          \/ allocBlock \/ readSlot \/ next \/ submitBio \/ getRequest \/ waitCompletion
+          \/ writebackComplete \/ completeNext \/ completeError \/ finishPlug
+          \/ drainCount \/ drainTest \/ drainWait \/ drainComplete \/ drainCompleteNext
+          \/ drainError \/ drainRelease \/ freePool \/ releaseCtl \/ SchedSubmitWork
+       /\ UNCHANGED wbRun
+    \/ nextRun
 
 -----------------------------------------------------------------------------
 (* The backing device: an issued bio of request i completes, with success  *)

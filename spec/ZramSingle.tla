@@ -41,6 +41,8 @@
 (*  next                  next: unlock; release_pp_slot()                  *)
 (*  freeCarried           if (blk_idx) free_block_bdev()                   *)
 (*  releaseCtl            release_pp_ctl()                                 *)
+(*  nextRun               writeback_store() returned; it is called again   *)
+(*                        (WbRuns > 1): a fresh pp_ctl, a new scan         *)
 (*  done                  writeback_store() returns                        *)
 (*                                                                         *)
 (* Switches: NO_PP_RECHECK, READ_BLKIDX_UNLOCKED (on in as-released),      *)
@@ -58,7 +60,7 @@ ASSUME ScanTwice \subseteq Slots
 \* complete) and the steps of the other processes (action names).
 WbLabels == {"scan", "select", "limitCheck", "allocBlock", "readSlot", "submitBio",
              "bioWait", "releaseOnError", "relock", "next", "freeCarried", "releaseCtl",
-             "done"}
+             "nextRun", "done"}
 OtherSteps == {"bioEndio"}
 
 \* The labels a step can carry ("done" is where the task rests): zwb reach's
@@ -79,7 +81,8 @@ VARIABLES
     wbBlk,         \* its blk_idx, carried across iterations (0: none)
     wbPage,        \* its page: what was read from zsmalloc for the bio
     wbRet,         \* its ret: "ok", "EIO" (limit), "ENOSPC", "EBIO" (last bio error)
-    wbCheckEpoch   \* ghost: limEpoch at this iteration's limit check
+    wbCheckEpoch,  \* ghost: limEpoch at this iteration's limit check
+    wbRun          \* which call of writeback_store the task is in (1..WbRuns)
 
 \* The task submits it, the device completes it.
 VARIABLE
@@ -89,7 +92,7 @@ VARIABLE
 \* zram_writeback_slots' locals, both the task's own.
 ppVars == <<scanPos, ppCtl>>
 loopVars == <<wbPps, wbBlk, wbPage, wbRet, wbCheckEpoch>>
-taskVars == <<wbPc, ppVars, loopVars>>
+taskVars == <<wbPc, ppVars, loopVars, wbRun>>
 wbVars == <<taskVars, bio>>
 vars == <<envVars, wbVars>>
 
@@ -114,6 +117,7 @@ Init ==
     /\ wbPage = Zero
     /\ wbRet = "ok"
     /\ wbCheckEpoch = 0
+    /\ wbRun = 1
     /\ bio = [state |-> "idle", blk |-> 0, data |-> Zero, err |-> FALSE]
 
 -----------------------------------------------------------------------------
@@ -266,18 +270,38 @@ freeCarried ==
                    wbCheckEpoch>>
 
 (* writeback_store: release_pp_ctl() releases every pp-slot left (the      *)
-(* loop stopped early), then pp_in_progress = 0 and up_read(init_lock).    *)
+(* loop stopped early), then pp_in_progress = 0 and up_read(init_lock);    *)
+(* the return, or the next call when runs are left.                        *)
 releaseCtl ==
     /\ wbPc = "releaseCtl"
     /\ IF ppCtl = {}
-       THEN wbPc' = "done" /\ UNCHANGED <<tbl, ppCtl>>
+       THEN /\ wbPc' = IF wbRun < WbRuns THEN "nextRun" ELSE "done"
+            /\ UNCHANGED <<tbl, ppCtl>>
        ELSE /\ ReleasePpSlot(CHOOSE pps \in ppCtl : TRUE)
             /\ wbPc' = "releaseCtl"
     /\ UNCHANGED <<limitVars, envOwn, loopVars, bio, scanPos, slotLock, bitmap, disk>>
 
+(* writeback_store() called again (WbRuns > 1): down_read(init_lock),       *)
+(* pp_in_progress, init_pp_ctl() -- a fresh, empty pp_ctl -- and a new     *)
+(* scan over the same page_indexes= ranges.  The locals of                 *)
+(* zram_writeback_slots() start afresh (blk_idx is 0: freeCarried).        *)
+nextRun ==
+    /\ wbPc = "nextRun"
+    /\ wbRun' = wbRun + 1
+    /\ scanPos' = 1
+    /\ ppCtl' = {}
+    /\ wbPps' = NoPps
+    /\ wbPage' = Zero
+    /\ wbRet' = "ok"
+    /\ wbCheckEpoch' = 0
+    /\ wbPc' = "scan"
+    /\ UNCHANGED <<envVars, bio, wbBlk>>
+
 WbStep ==
-    \/ scan \/ select \/ limitCheck \/ allocBlock \/ readSlot \/ submitBio
-    \/ bioWait \/ releaseOnError \/ relock \/ next \/ freeCarried \/ releaseCtl
+    \/ /\ \/ scan \/ select \/ limitCheck \/ allocBlock \/ readSlot \/ submitBio
+          \/ bioWait \/ releaseOnError \/ relock \/ next \/ freeCarried \/ releaseCtl
+       /\ UNCHANGED wbRun
+    \/ nextRun
 
 (* The backing device: the one in-flight bio completes, with success (the  *)
 (* page lands on its block) or, when BioErrors, with an error (the block   *)

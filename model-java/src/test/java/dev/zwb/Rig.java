@@ -67,6 +67,11 @@ public final class Rig implements AutoCloseable {
         return track(Actor.start("wb-task", () -> wb.writebackStore(args)));
     }
 
+    /** Starts writeback_store({@code args}) {@code runs} times in a row on the thread "wb-task". */
+    public Actor<Integer> writebackRuns(String args, int runs) {
+        return track(Actor.start("wb-task", () -> wb.writebackStoreRuns(args, runs)));
+    }
+
     /** Starts a read of {@code slot} on the thread "reader". */
     public Actor<Content> read(int slot) {
         return track(Actor.start("reader", () -> zram.zramBioRead(slot)));

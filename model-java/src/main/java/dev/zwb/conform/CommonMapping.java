@@ -91,6 +91,19 @@ final class CommonMapping {
         out.put("ppCtl", set(pps));
     }
 
+    /**
+     * wbRun of the designs that run writeback_store() more than once (single, multipage): which
+     * call the task is in (Writeback's run ghost).
+     */
+    static void run(JavaTwin twin, Map<String, TlaValue> out) {
+        out.put("wbRun", integer(twin.wb.run()));
+    }
+
+    /** Whether {@code state} is in a later call of writeback_store() than the first (wbRun > 1). */
+    static boolean laterRun(Map<String, TlaValue> state) {
+        return state.get("wbRun") instanceof TlaValue.Int i && i.value() > 1;
+    }
+
     /** The slots the trace's select steps put in wbPps, in order (single, batched). */
     static List<Integer> selectOrder(List<TraceStep> trace) {
         List<Integer> order = new ArrayList<>();

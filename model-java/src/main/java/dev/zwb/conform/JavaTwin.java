@@ -131,7 +131,8 @@ public final class JavaTwin implements AutoCloseable {
         kernel.setHungTaskTimeout(HUNG);
         lockstep = new Lockstep(kernel::sleeping, Set.of(Thread.currentThread()));
         kernel.setStep(lockstep);
-        start("wb", () -> wb.writebackStore(scanArgs(k)));
+        int runs = k.has("WbRuns") ? (int) k.integer("WbRuns") : 1;
+        start("wb", () -> wb.writebackStoreRuns(scanArgs(k), runs));
         for (String p : k.strings("EnvProcs")) {
             int slot = envSlots.getOrDefault(p, slots.get(0));
             Callable<?> body = switch (p) {

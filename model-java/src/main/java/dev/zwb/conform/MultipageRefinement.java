@@ -25,7 +25,7 @@ import static dev.zwb.conform.TlaValue.tuple;
 
 /**
  * The refinement mapping of spec/ZramMultipage.tla onto {@link MultiPage}: ZramCommon's variables
- * (see {@link CommonMapping}), the scan's (wbPc, scanPos, ppCtl as single) and, field by field:
+ * (see {@link CommonMapping}), the scan's (wbPc, scanPos, ppCtl, wbRun as single) and, field by field:
  * <pre>
  *   ppFreed        {&lt;&lt;id, slot&gt;&gt;} of the pp-slots placed in the ctl whose memory is freed
  *   wbRet          ret (0 "ok", -ENOMEM, -EIO, -ENOSPC)
@@ -46,7 +46,9 @@ import static dev.zwb.conform.TlaValue.tuple;
  *                  "completion" if of the completion (complete() on the dead frame)
  *   nullDeref      KASAN reported a NULL pp-slot dereference
  * </pre>
- * Compared through {@link #project}: "EBIO" is "EIO"; wbReq is dead (NULL) while the task asks for
+ * Compared through {@link #project}: in a later call of writeback_store() (wbRun &gt; 1) the pool and
+ * the loop's locals are dead before its pool exists (scan, poolAlloc: Java still holds the previous
+ * call's, the spec reset them at nextRun); "EBIO" is "EIO"; wbReq is dead (NULL) while the task asks for
  * a request (the C reassigns req before reading it) and after freePool; doneCnt is dead after
  * freePool (the frame holding it ended: TLC keeps the count, Java's late complete() writes the
  * freed memory, KASAN reports it, deadTouch compares it); reqPool[i].data is dead unless
@@ -56,9 +58,14 @@ import static dev.zwb.conform.TlaValue.tuple;
 final class MultipageRefinement implements Refinement {
 
     private static final TlaValue ZERO_PAGE = tuple(integer(0), integer(0));
-    private static final Set<String> REQ_DEAD = Set.of("getRequest", "releaseCtl", "done");
-    /** After freePool the stack frame holding `done` has ended. */
-    private static final Set<String> FRAME_DEAD = Set.of("releaseCtl", "done");
+    private static final Set<String> REQ_DEAD = Set.of("getRequest", "releaseCtl", "nextRun", "done");
+    /** After freePool the stack frame holding `done` has ended (until a later call's poolAlloc). */
+    private static final Set<String> FRAME_DEAD = Set.of("releaseCtl", "nextRun", "done");
+    /**
+     * A later call's labels before its pool is allocated: the previous call's pool, frame and loop
+     * locals are dead (the spec's nextRun reset them, Java still holds the old ones).
+     */
+    private static final Set<String> POOL_UNBORN = Set.of("scan", "poolAlloc");
 
     @Override
     public Map<String, TlaValue> map(JavaTwin twin) {
@@ -66,6 +73,7 @@ final class MultipageRefinement implements Refinement {
             Map<String, TlaValue> out = new LinkedHashMap<>();
             CommonMapping.map(twin, out);
             CommonMapping.scan(twin, out);
+            CommonMapping.run(twin, out);
             MultiPage wb = (MultiPage) twin.wb;
             ZramPpCtl ctl = wb.ppCtl();
             List<TlaValue> freed = new ArrayList<>();
@@ -160,6 +168,20 @@ final class MultipageRefinement implements Refinement {
         }
         TlaValue wbPc = state.get("wbPc");
         String pc = wbPc instanceof TlaValue.Str s ? s.value() : "";
+        if (POOL_UNBORN.contains(pc) && CommonMapping.laterRun(state)) {
+            switch (variable) {
+                case "poolN", "cntOff", "nrI", "drainI", "owed", "doneCnt":
+                    return integer(0);
+                case "wbRet":
+                    return str("ok");
+                case "reqPool":
+                    Map<TlaValue, TlaValue> zero = new TreeMap<>();
+                    ((TlaValue.Fn) value).map().keySet().forEach(i -> zero.put(i, zeroReq()));
+                    return TlaValue.fn(zero);
+                default:
+                    break;
+            }
+        }
         switch (variable) {
             case "wbRet":
                 return value.equals(str("EBIO")) ? str("EIO") : value;

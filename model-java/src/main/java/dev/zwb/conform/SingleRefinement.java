@@ -30,6 +30,7 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   wbPage        the page read from zsmalloc for the bio (the zero page before the first read)
  *   wbRet         ret: 0 "ok", -EIO "EIO", -ENOSPC "ENOSPC"
  *   wbCheckEpoch  the ghost epoch of the last passed limit check, less the set-up's stores; 0 before
+ *   wbRun         which call of writeback_store() the task is in (Writeback's run ghost)
  *   bio           the on-stack bio: state inflight (submitted, not ended), done (ended, the task has
  *                 not waited yet: the completion's count), idle; blk = the sector's block,
  *                 data = its page's content, err = bi_status != 0
@@ -38,8 +39,15 @@ import static dev.zwb.conform.TlaValue.tuple;
  * after release_pp_slot(); the spec sets wbRet when the wait ends).
  * Compared through {@link #project}: wbRet "EBIO" is "EIO" (a failed bio and an exhausted limit both
  * return -EIO in the C); an idle bio's data is dead (the page is refilled before the next submit).
+ * In a later call of writeback_store() (wbRun &gt; 1) the locals of zram_writeback_slots() are dead
+ * during the scan (the spec reset them at nextRun, Java still holds the previous call's), and an idle
+ * bio is dead whole (Java's is the new call's on-stack bio, the spec's the previous call's).
  */
 final class SingleRefinement implements Refinement {
+
+    /** The loop's locals before a later call's zram_writeback_slots() starts, as the spec's nextRun sets them. */
+    private static final Map<String, TlaValue> SCAN_DEAD = Map.of("wbPps", tuple(integer(0), integer(0)),
+            "wbPage", tuple(integer(0), integer(0)), "wbRet", str("ok"), "wbCheckEpoch", integer(0));
 
     @Override
     public Map<String, TlaValue> map(JavaTwin twin) {
@@ -59,6 +67,7 @@ final class SingleRefinement implements Refinement {
                 out.put("wbRet", CommonMapping.ret(-Errno.EIO));
             }
             out.put("wbCheckEpoch", CommonMapping.epoch(twin, l == null ? 0 : l.checkEpoch()));
+            CommonMapping.run(twin, out);
             Bio bio = l == null ? null : l.bio();
             String state = bio == null ? "idle" : bio.inFlight() ? "inflight"
                     : l.done() != null && l.done().completionDone() ? "done" : "idle";
@@ -79,12 +88,20 @@ final class SingleRefinement implements Refinement {
         if (variable.equals("rdZs")) {
             return CommonMapping.projectRdZs(value, state);
         }
+        boolean later = CommonMapping.laterRun(state);
+        if (later && str("scan").equals(state.get("wbPc")) && SCAN_DEAD.containsKey(variable)) {
+            return SCAN_DEAD.get(variable);
+        }
         if (variable.equals("wbRet") && value.equals(str("EBIO"))) {
             return str("EIO");
         }
         if (variable.equals("bio") && value instanceof TlaValue.Fn f && str("idle").equals(f.field("state"))) {
             Map<TlaValue, TlaValue> m = new LinkedHashMap<>(f.map());
             m.put(str("data"), tuple(integer(0), integer(0)));
+            if (later) {
+                m.put(str("blk"), integer(0));
+                m.put(str("err"), bool(false));
+            }
             return TlaValue.fn(m);
         }
         return value;

@@ -69,7 +69,7 @@ public final class MultiPage extends Writeback {
             "startPlug", "select", "limitCheck", "allocBlock", "readSlot", "next", "submitBio",
             "getRequest", "waitCompletion", "writebackComplete", "completeNext", "completeError",
             "finishPlug", "drainCount", "drainTest", "drainWait", "drainComplete",
-            "drainCompleteNext", "drainError", "drainRelease", "freePool", "releaseCtl", "done",
+            "drainCompleteNext", "drainError", "drainRelease", "freePool", "releaseCtl", "nextRun", "done",
             "bioEndio", "endioSetCompleted", "endioClearAllocated", "endioComplete");
 
     /** ZRAM_WB_REQ_CNT. */

@@ -44,7 +44,7 @@ public final class SinglePage extends Writeback {
     /** The spec labels of the writeback task and its bio completion, in program order. */
     public static final List<String> LABELS = List.of("scan", "select", "limitCheck",
             "allocBlock", "readSlot", "submitBio", "bioWait", "releaseOnError", "relock", "next",
-            "freeCarried", "releaseCtl", "done", "bioEndio");
+            "freeCarried", "releaseCtl", "nextRun", "done", "bioEndio");
 
     /*
      * The locals of zram_writeback_slots() that the checks and the refinement mapping read are

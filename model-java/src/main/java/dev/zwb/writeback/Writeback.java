@@ -56,6 +56,8 @@ public abstract class Writeback {
     private volatile ZramPpCtl ppCtl;
     /** Whether writeback_store() is between its start and its return. */
     private volatile boolean running;
+    /** Ghost: how many times writeback_store() has been called (the spec's wbRun while it runs). */
+    private volatile int run;
     /** Ghost: slots whose write to the device succeeded in this writeback. */
     private final Set<Integer> successfulWrites = ConcurrentHashMap.newKeySet();
 
@@ -110,6 +112,33 @@ public abstract class Writeback {
      * {@code incompressible}, {@code type=MODE}, {@code page_index=N}, {@code page_indexes=A-B}.
      */
     public final int writebackStore(String buf) {
+        return writebackStore(buf, "done");
+    }
+
+    /**
+     * writeback_store() called {@code runs} times in a row by one task (the spec's WbRuns): each
+     * call builds a fresh pp ctl and scans again. Between two calls the task is at label
+     * {@code nextRun} (the spec's nextRun: one call has returned, the next one starts); after the
+     * last at {@code done}. Returns the last call's return value.
+     */
+    public final int writebackStoreRuns(String buf, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs = " + runs + ": writeback_store() runs at least once");
+        }
+        int ret = 0;
+        for (int i = 1; i <= runs; i++) {
+            ret = writebackStore(buf, i < runs ? "nextRun" : "done");
+        }
+        return ret;
+    }
+
+    /** Ghost: the number of the current (or last) call of writeback_store(), from 1; 0 before the first. */
+    public final int run() {
+        return run;
+    }
+
+    private int writebackStore(String buf, String returnLabel) {
+        run++; // ghost
         boolean exclusive = devLockForWrite();
         if (exclusive) {
             zram.initLock.downWrite(); // 7.0: guard(rwsem_write)(&zram->dev_lock)
@@ -143,7 +172,7 @@ public abstract class Writeback {
             zram.ppInProgress.atomicSet(0);
             zram.initLock.upRead();
         }
-        at("done");
+        at(returnLabel);
         return ret;
     }
 

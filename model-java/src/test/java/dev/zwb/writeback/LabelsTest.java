@@ -35,7 +35,7 @@ class LabelsTest {
         return labels;
     }
 
-    /** Every path once: a skipped slot, a failed bio, the limit, reads of every kind, frees. */
+    /** Every path once: a skipped slot, a failed bio, the limit, reads of every kind, frees, a second run. */
     private static Set<String> workload(Variant v) {
         try (Rig rig = new Rig(v, 4, 8, 2)) {
             for (int i = 0; i < 4; i++) {
@@ -58,6 +58,10 @@ class LabelsTest {
             rig.finish(lone);
             for (int i = 0; i < 4; i++) {
                 rig.finish(rig.read(i));
+            }
+            if (declared(v.design()).contains("nextRun")) { // writeback_store() again (WbRuns)
+                rig.write(0);
+                rig.finish(rig.writebackRuns("page_index=0", 2));
             }
             rig.zram.zramSlotFreeNotify(3);
             rig.zram.zramBioDiscard(2);
