@@ -42,6 +42,8 @@ public final class JavaTwin implements AutoCloseable {
 
     /** How long a model thread may sleep before the kernel reports a hung task and ends it. */
     static final Duration HUNG = Duration.ofSeconds(30);
+    /** The age an "aged" markIdle process writes to idle_store() (echo 3600 > idle). */
+    static final String AGE = "3600";
 
     public final Design design;
     public final ModelConstants constants;
@@ -149,6 +151,14 @@ public final class JavaTwin implements AutoCloseable {
                 default -> throw new IllegalArgumentException(k.file() + ": unknown environment process " + p);
             };
             start(p, body);
+        }
+        String markIdle = k.has("MarkIdle") ? ((TlaValue.Str) k.get("MarkIdle")).value() : "none";
+        switch (markIdle) {
+            case "none" -> { }
+            // "aged": any age does; the twin keeps no ac_time (Zram.idleStore)
+            case "all", "aged" -> start("markIdle", () -> zram.idleStore(markIdle.equals("all") ? "all" : AGE));
+            default -> throw new IllegalArgumentException(k.file() + ": MarkIdle = \"" + markIdle
+                    + "\"; accepted: \"none\", \"all\", \"aged\"");
         }
         for (Actor<?> a : processes.values()) {
             if (lockstep.settle(a.thread()) != Lockstep.Stop.PARKED) {
