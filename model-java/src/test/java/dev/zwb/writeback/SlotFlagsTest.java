@@ -5,6 +5,7 @@ import dev.zwb.check.Invariant;
 import dev.zwb.kernel.Errno;
 import dev.zwb.sched.Actor;
 import dev.zwb.sched.StepGate;
+import dev.zwb.zram.Recompress;
 import dev.zwb.zram.Zram;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import java.util.Set;
 
 import static dev.zwb.zram.ZramTable.ZRAM_HUGE;
 import static dev.zwb.zram.ZramTable.ZRAM_IDLE;
+import static dev.zwb.zram.ZramTable.ZRAM_INCOMPRESSIBLE;
 import static dev.zwb.zram.ZramTable.ZRAM_PP_SLOT;
 import static dev.zwb.zram.ZramTable.ZRAM_WB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (raspberrypi/linux @052b6b2d; 6.19 where it differs), in both directions: each switch breaks
  * its invariant, the fix passes the same walk. The spec's models: batched/fixed-huge,
  * fixed-huge-idle, v619-huge, scan-ignores-mode, wb-keeps-huge-count, wb-drops-pages-stored,
- * v619-mark-idle, v619-mark-idle-all, mainline-mark-idle.
+ * v619-mark-idle, v619-mark-idle-all, mainline-mark-idle, fixed-incompressible.
  */
 class SlotFlagsTest {
 
@@ -172,6 +174,28 @@ class SlotFlagsTest {
             assertEquals(-Errno.EINVAL, rig.zram.idleStore("0"));
             assertEquals(-Errno.EINVAL, rig.zram.idleStore("soon"));
             assertEquals(0, rig.zram.idleStore("all"));
+        }
+    }
+
+    /** recompress_store() marks a slot no secondary algorithm shrinks (here: every slot). */
+    @Test
+    void recompressionMarksIncompressibleAndTypeIncompressibleTakesOnlyThose() {
+        try (Rig rig = new Rig(FIXED)) {
+            rig.write(0);
+            rig.zram.idleStore();
+            assertEquals(0, Recompress.recompressStore(rig.zram, ""));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_INCOMPRESSIBLE));
+            assertFalse(rig.zram.table.zramTestFlag(0, ZRAM_IDLE), "recompress_slot() clears ZRAM_IDLE");
+            rig.write(1);
+            assertEquals(0, Recompress.recompressStore(rig.zram, "type=idle"));
+            assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_INCOMPRESSIBLE), "slot 1 is not idle: not scanned");
+            assertEquals(0, rig.runWriteback("type=incompressible"));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_WB));
+            assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_WB));
+            assertEquals(Set.of(), rig.broken());
+            rig.zram.zramSlotFreeNotify(0);
+            assertFalse(rig.zram.table.zramTestFlag(0, ZRAM_INCOMPRESSIBLE), "slot_free() clears it");
+            assertEquals(-Errno.EINVAL, Recompress.recompressStore(rig.zram, "type=fast"));
         }
     }
 }
