@@ -38,7 +38,8 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  *     reads as junk.</li>
  * <li>One page per bio; reads from the backing device wait for their bio (the sync path of
  *     read_from_bdev()); the async chained path reads the same block at device time.</li>
- * <li>No partial I/O (PAGE_SIZE 4096), no recompression, no multi-stream; ac_time is not kept
+ * <li>No partial I/O (PAGE_SIZE 4096), recompression only as far as ZRAM_INCOMPRESSIBLE
+ *     ({@link Recompress}), no multi-stream; ac_time is not kept
  *     (idle_store("all") marks every eligible slot; an aged one, whose cutoff every access in
  *     the model is taken to be newer than, clears them). Compressed writeback (7.0+) keeps the raw object
  *     and its comp tag only (see decompressBdevPage()).</li>
