@@ -27,6 +27,9 @@
 (* writeback_limit_enable_store take init_lock for write, and              *)
 (* writeback_store holds it for read for the whole writeback (7.0+: for    *)
 (* write), so no limit store can run during a batched writeback.           *)
+(* With MarkIdle # "none" also "markIdle" (idle_store() -> mark_idle(),    *)
+(* see its section): beside a 6.19 writeback, before or after a mainline  *)
+(* one.                                                                    *)
 (*                                                                         *)
 (* Names: a local x of zram_writeback_slots() is wbX here: wbReq is its    *)
 (* req, wbBlk blk_idx, wbPps pps, wbRet ret; wbPc is the task's program    *)
@@ -91,6 +94,9 @@
 (*                        (zwb's fix: and the same block?), decompress     *)
 (*                        with the slot's size and priority (readBio then  *)
 (*                        reads the raw object)                            *)
+(*  markIdle              idle_store() -> mark_idle(), one index: slot     *)
+(*                        lock; allocated, not ZRAM_WB? set (or, aged,     *)
+(*                        clear) ZRAM_IDLE; unlock                         *)
 (*                                                                         *)
 (* The endio's entry label (EndioEntry) is also its idle state: the step   *)
 (* there is enabled only while the request's bio is in flight.  The "rcu"  *)
@@ -106,8 +112,8 @@
 (* (WbMode: page_indexes= or type=idle|huge|huge_idle|incompressible) and  *)
 (* the huge_pages / pages_stored statistics are in the section "Slot      *)
 (* flags and accounting".  Left out of the cited copy: flags changing      *)
-(* during the writeback other than by a free, a write or an access (no    *)
-(* idle_store() beside a 6.19 writeback, no incompressible write),         *)
+(* during the writeback other than by a free, a write, an access or       *)
+(* mark_idle() (no incompressible write during the run),                  *)
 (* ZRAM_SAME, the compr_data_size / bd_* stats, allocation failures, the  *)
 (* partial-IO read, recompression, and a second writeback during one read *)
 (* (one writeback per model).                                              *)
@@ -169,7 +175,9 @@ CONSTANTS
                 \*   "huge", "huge_idle" or "incompressible" (type=...)
     HugeSlots,  \* slots stored incompressible before the writeback (ZRAM_HUGE, huge_pages)
     IdleSlots,  \* slots idle_store() marked ZRAM_IDLE before the writeback
-    IncompressibleSlots \* slots recompress_store() left ZRAM_INCOMPRESSIBLE before it
+    IncompressibleSlots, \* slots recompress_store() left ZRAM_INCOMPRESSIBLE before it
+    MarkIdle    \* idle_store() during the run: "none", "all" (echo all > idle) or "aged"
+                \*   (echo AGE > idle with an age no slot has reached: ZRAM_IDLE cleared)
 
 ASSUME ScanTwice \subseteq Slots
 ASSUME PoolSize \in Nat \ {0}
@@ -184,6 +192,7 @@ ASSUME WbMode \in {"page_indexes", "idle", "huge", "huge_idle", "incompressible"
 ASSUME HugeSlots \cup IdleSlots \cup IncompressibleSlots \subseteq Slots
 \* type= scans the whole device and ends the argument list: no second range.
 ASSUME WbMode # "page_indexes" => ScanTwice = {}
+ASSUME MarkIdle \in {"none", "all", "aged"}
 
 Reqs == 1..PoolSize
 NoReq == 0
@@ -193,13 +202,14 @@ NoPps == <<0, 0>>                  \* a pp-slot is <<id, index>>; id = scan posi
 \* The labels of the writeback task (values of wbPc) and of each request's
 \* endio (values of endioPc[r]); TypeOK proves both sets complete.  rcuGp,
 \* the end of a grace period, is a step without a pc of its own;
-\* readDecompress is a label of the read process (compressed writeback).
+\* readDecompress is a label of the read process (compressed writeback);
+\* markIdle is the one label of the process "markIdle" (idle_store()).
 WbLabels == {"initWbCtl", "scan", "select", "limitCheck", "selectIdleReq", "waitDone",
              "waitSleep", "reinitCompletion", "completeDoneReqs", "reserveBlock", "readSlot",
              "submitWbRequest", "next", "releaseReq", "releaseBlock", "drainWait",
              "releaseCtl", "releaseWbCtl", "done"}
 EndioLabels == {"endioLock", "endioWakeUp", "endioRcuUnlock", "endioDec", "endioComplete"}
-OtherSteps == {"rcuGp", "readDecompress"}
+OtherSteps == {"rcuGp", "readDecompress", "markIdle"}
 
 \* The labels a step can carry ("done" is where the task rests): zwb reach's
 \* rows, printed at start-up; TypeOK holds every step's lastStep to them.
@@ -216,9 +226,10 @@ ASSUME PrintT(<<"zwb-labels", StepLabels>>)
 (*  - writeback_store: 6.19 takes init_lock for read, mainline dev_lock for *)
 (*    write.  Neither lets a limit store or a second writeback run beside   *)
 (*    it; reads, writes, discards and slot-free notifications take only     *)
-(*    slot locks in both, so the environment is the same (idle marking,     *)
-(*    compaction and the sysfs readers, which mainline now excludes, touch  *)
-(*    nothing modelled: no ZRAM_IDLE, no zsmalloc migration).               *)
+(*    slot locks in both, so that environment is the same.  Idle marking    *)
+(*    (markIdle, MarkIdle # "none") runs beside a 6.19 writeback and only   *)
+(*    before or after a mainline one; compaction and the sysfs readers,     *)
+(*    which mainline also excludes, touch nothing modelled.                 *)
 Mainline == Kernel = "mainline"
 SlotFreeAtCompletion == ~Mainline
 
@@ -290,7 +301,8 @@ VARIABLES
     slotFlags,     \* the flags of zram->table[s] beside ZRAM_WB / ZRAM_PP_SLOT (tbl):
                    \*   a subset of FlagNames; every process writes them under the slot lock
     hugePages,     \* zram->stats.huge_pages
-    pagesStored    \* zram->stats.pages_stored
+    pagesStored,   \* zram->stats.pages_stored
+    idleIdx        \* mark_idle()'s index: the next slot it visits (past the last: returned)
 
 \* The groups frames name.  The task's own: writeback_store's post-processing
 \* control, zram_writeback_slots' locals, wb_ctl's lists only it touches.
@@ -306,7 +318,7 @@ lifeVars == <<ctlSt, gpWait>>
 ctlVars == <<doneVars, reqVars, lifeVars>>
 endioVars == <<endioPc, rcuReaders, wbOkSlots>>
 wbVars == <<taskVars, ctlVars, endioVars>>
-flagVars == <<slotFlags, hugePages, pagesStored>>
+flagVars == <<slotFlags, hugePages, pagesStored, idleIdx>>
 vars == <<envVars, wbVars, flagVars>>
 
 (***************************************************************************)
@@ -330,8 +342,7 @@ vars == <<envVars, wbVars, flagVars>>
 (* constants HugeSlots, IdleSlots and IncompressibleSlots; the model's    *)
 (* write stores a compressible page.  In mainline idle_store() and        *)
 (* recompress_store() wait for the writeback (dev_lock for write); in     *)
-(* 6.19 idle_store() can run beside it, which no model runs yet           *)
-(* (docs/locks.md).                                                        *)
+(* 6.19 idle_store() runs beside it: the process markIdle below.          *)
 (*                                                                         *)
 (* The mode: scan_slots_for_writeback() places an allocated slot that is  *)
 (* neither ZRAM_WB nor ZRAM_SAME, and with IDLE_WRITEBACK only if         *)
@@ -361,6 +372,7 @@ SlotFreeFlags(s) ==
     /\ hugePages' = IF TestSlotFlag(s, "ZRAM_HUGE") /\ ~TestFlag(s, "ZRAM_WB")
                     THEN hugePages - 1 ELSE hugePages
     /\ pagesStored' = IF Allocated(s) THEN pagesStored - 1 ELSE pagesStored
+    /\ UNCHANGED idleIdx
 
 \* zram_writeback_complete() on a slot that is still ZRAM_PP_SLOT.  6.19 (and
 \* WB_DROPS_SIZE_PRIO, the same completion) call slot_free() and count the
@@ -371,12 +383,13 @@ WbCompleteFlags(s) ==
     IF SlotFreeAtCompletion \/ On("WB_DROPS_SIZE_PRIO")
     THEN /\ slotFlags' = [slotFlags EXCEPT ![s] = {}]
          /\ hugePages' = IF TestSlotFlag(s, "ZRAM_HUGE") THEN hugePages - 1 ELSE hugePages
-         /\ UNCHANGED pagesStored
+         /\ UNCHANGED <<pagesStored, idleIdx>>
     ELSE /\ slotFlags' = [slotFlags EXCEPT ![s] = @ \ {"ZRAM_IDLE"}]
          /\ hugePages' = IF TestSlotFlag(s, "ZRAM_HUGE") /\ ~On("WB_KEEPS_HUGE_COUNT") \* guard:huge-count
                          THEN hugePages - 1 ELSE hugePages
          /\ pagesStored' = IF On("WB_DROPS_PAGES_STORED") THEN pagesStored - 1      \* guard:pages-stored
                            ELSE pagesStored
+         /\ UNCHANGED idleIdx
 
 \* What an environment step of p does to the flags and statistics (the slot
 \* is envSlot'[p]: chosen in this step or before).
@@ -389,10 +402,49 @@ EnvFlags(p) ==
             /\ hugePages' = IF TestSlotFlag(s, "ZRAM_HUGE") /\ ~TestFlag(s, "ZRAM_WB")
                             THEN hugePages - 1 ELSE hugePages
             /\ pagesStored' = IF Allocated(s) THEN pagesStored ELSE pagesStored + 1
+            /\ UNCHANGED idleIdx
       [] envPc[p] \in {"readAccessed", "writeAccessed"} ->
             /\ slotFlags' = [slotFlags EXCEPT ![s] = @ \ {"ZRAM_IDLE"}]
-            /\ UNCHANGED <<hugePages, pagesStored>>
+            /\ UNCHANGED <<hugePages, pagesStored, idleIdx>>
       [] OTHER -> UNCHANGED flagVars
+
+(***************************************************************************)
+(* idle_store() -> mark_idle(), the process "markIdle" (MarkIdle # "none"): *)
+(* the device lock for read (6.19: init_lock; mainline: dev_lock), then    *)
+(* for index in [0, nr_pages): slot lock; a slot not allocated, ZRAM_WB or *)
+(* ZRAM_SAME is skipped; else is_idle sets ZRAM_IDLE and !is_idle clears  *)
+(* it; slot unlock.  It does not look at ZRAM_PP_SLOT.  One step per      *)
+(* index (label markIdle): the test and the set happen under the slot     *)
+(* lock, and every other reader or writer of a slot's flags (the scan,    *)
+(* the completion, the I/O paths) takes that lock, so nothing can land    *)
+(* between them; its first step also takes the device lock, its last     *)
+(* drops it.  is_idle: idle_store("all") passes no cutoff (always idle);   *)
+(* "aged" is an age no slot has reached (ac_time not modelled: every      *)
+(* access is newer than the cutoff), so it clears ZRAM_IDLE everywhere.   *)
+(* ZRAM_SAME is not modelled.  The lock context decides when it runs:     *)
+(* 6.19's writeback holds init_lock for read, so mark_idle() runs at any   *)
+(* moment of it; mainline's holds dev_lock for write from writeback_store()*)
+(* until it returns (WbHoldsDevLock), so mark_idle() runs wholly before or *)
+(* after it, and a writeback that finds mark_idle() inside waits for it.   *)
+(***************************************************************************)
+IdleEnd == 1 + CHOOSE m \in Slots : \A t \in Slots : t <= m   \* nr_pages: slots 0..max
+IdleRunning == idleIdx \in 1..(IdleEnd - 1)     \* past its first step, before its last
+WbHoldsDevLock == wbPc \notin {"initWbCtl", "done"}
+\* The device lock: mainline's writeback takes it for write, mark_idle() for read.
+DevLockFreeForIdle == ~(Mainline /\ idleIdx = 0 /\ WbHoldsDevLock)     \* guard:dev-lock-idle
+DevLockFreeForWb == ~(Mainline /\ IdleRunning)                         \* guard:dev-lock-wb
+
+markIdle ==
+    LET s == idleIdx IN
+    /\ idleIdx < IdleEnd
+    /\ DevLockFreeForIdle
+    /\ s \in Slots => LockFree(s)
+    /\ IF s \in Slots /\ Allocated(s) /\ ~TestFlag(s, "ZRAM_WB")
+       THEN slotFlags' = [slotFlags EXCEPT ![s] =
+                            IF MarkIdle = "all" THEN @ \cup {"ZRAM_IDLE"} ELSE @ \ {"ZRAM_IDLE"}]
+       ELSE UNCHANGED slotFlags
+    /\ idleIdx' = idleIdx + 1
+    /\ UNCHANGED <<hugePages, pagesStored, envVars, wbVars>>
 
 \* type= scans [0, nr_pages); page_indexes= the ranges given.
 ScanQ == IF WbMode = "page_indexes" THEN ScanOrder(ScanTwice) ELSE <<0>> \o SortedSeq(Slots)
@@ -416,6 +468,7 @@ TypeOK ==
     /\ ~CompressedWb => wbTag = [s \in Slots |-> Zero]
     /\ \A s \in Slots : slotFlags[s] \subseteq FlagNames
     /\ hugePages \in Int /\ pagesStored \in Int
+    /\ idleIdx \in 0..IdleEnd
 
 Init ==
     /\ EnvInit
@@ -446,6 +499,7 @@ Init ==
     /\ slotFlags = [s \in Slots |-> InitSlotFlags(s)]
     /\ hugePages = Cardinality(HugeSlots)
     /\ pagesStored = Cardinality(Slots)
+    /\ idleIdx = IF MarkIdle = "none" THEN IdleEnd ELSE 0
 
 -----------------------------------------------------------------------------
 (* writeback_store() (6.19): down_read(init_lock), atomic_xchg(            *)
@@ -455,6 +509,7 @@ Init ==
 (* requests list_add'ed to idle_reqs (allocation failures not modelled).   *)
 initWbCtl ==
     /\ wbPc = "initWbCtl"
+    /\ DevLockFreeForWb
     /\ ctlSt' = "live"
     /\ idleReqs' = [i \in 1..PoolSize |-> PoolSize + 1 - i]
     /\ reqPool' = [r \in Reqs |-> [reqPool[r] EXCEPT !.st = "idle"]]
@@ -954,7 +1009,7 @@ BEnvNext == \E p \in EnvProcs : BEnvStep(p) /\ Took(p, envPc[p])
 \* Everything has returned and wb_ctl is gone: stutter, so that TLC's
 \* deadlock check only reports a process stuck before its end.
 Finished ==
-    /\ wbPc = "done" /\ EnvDone /\ ctlSt = "freed"
+    /\ wbPc = "done" /\ EnvDone /\ ctlSt = "freed" /\ idleIdx = IdleEnd
     /\ \A r \in Reqs : endioPc[r] = EndioEntry /\ bio[r].st # "inflight"
     /\ UNCHANGED vars
 
@@ -963,6 +1018,7 @@ Next ==
     \/ WbStep /\ Took("wb", wbPc)
     \/ \E r \in Reqs : EndioStep(r) /\ Took(Instance("endio", r), endioPc[r])
     \/ rcuGp /\ Took("rcu", "rcuGp")
+    \/ markIdle /\ Took("markIdle", "markIdle")
     \/ BEnvNext
     \/ Finished /\ UNCHANGED lastStep
 
@@ -972,6 +1028,7 @@ Fairness ==
     /\ WF_vars(WbStep)
     /\ \A r \in Reqs : WF_vars(EndioStep(r))
     /\ WF_vars(rcuGp)
+    /\ WF_vars(markIdle)
     /\ \A p \in EnvProcs : WF_vars(BEnvStep(p))
 
 Spec == Init /\ [][Next]_vars /\ Fairness

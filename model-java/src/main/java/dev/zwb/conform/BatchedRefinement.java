@@ -27,12 +27,13 @@ import static dev.zwb.conform.TlaValue.tuple;
  * request r is the Java request allocated r-th, index r - 1):
  * <pre>
  *   wbPc          as single; a "wb" thread parked at rcuGp (the grace period it runs at once in
- *                 release_wb_ctl) is "done"; asleep in wait_event it is "waitSleep"
+ *                 release_wb_ctl) is "done"; asleep in wait_event it is "waitSleep"; asleep in
+ *                 down_write() from initWbCtl (mark_idle() holds dev_lock) it is "initWbCtl"
  *   ppLive        {&lt;&lt;id, slot&gt;&gt;} of the placed pp-slots not yet freed
  *   wbPps, wbBlk, wbReq, wbRet   the locals pps (kept after use), blk_idx (-1: INVALID), req (0: NULL),
  *                 ret (or the error the running reaping will return into it: the spec sets it at once)
  *   wbRetPc       where zram_complete_done_reqs() returns (a ghost set where the C calls it)
- *   wbWaiting     the "wb" thread sleeps in wait_event on done_wait
+ *   wbWaiting     the "wb" thread sleeps in wait_event on done_wait (not in down_write())
  *   ctlSt         wb_ctl: none, live, rcuPending (handed to kfree_rcu), freed
  *   idleReqs, doneReqs, inflightReqs   the lists, head first
  *   numInflight, doneCnt   num_inflight; the COMPLETION_REINIT completion's count
@@ -45,6 +46,7 @@ import static dev.zwb.conform.TlaValue.tuple;
  *   wbOkSlots     slots one of whose bios ended without error (a ghost set by the endio)
  *   slotFlags[s]  ZRAM_IDLE, ZRAM_HUGE, ZRAM_INCOMPRESSIBLE of table slot s
  *   hugePages, pagesStored   zram->stats.huge_pages, .pages_stored
+ *   idleIdx       the index the "markIdle" thread's mark_idle() is at (Zram.markIdleIndex)
  *   wbTag[s]      compressed writeback: the object the entry's size and priority describe
  *                 (ZramTable's comp tag; the zero page for none); compared for ZRAM_WB slots only,
  *                 the spec records it at the completion and it means nothing for another slot
@@ -70,9 +72,12 @@ final class BatchedRefinement implements Refinement {
             Batched wb = (Batched) twin.wb;
             Thread task = twin.thread("wb");
             String pc = twin.pc("wb", "done");
+            // asleep in down_write() at initWbCtl (mark_idle() holds dev_lock for read): the spec's
+            // initWbCtl is not enabled yet; asleep anywhere else: in wait_event
+            boolean waiting = twin.kernel.sleeping(task) && !"initWbCtl".equals(twin.lockstep.steppingFrom(task));
             if (pc.equals("rcuGp")) {
                 pc = "done";
-            } else if (twin.kernel.sleeping(task)) {
+            } else if (waiting) {
                 pc = "waitSleep";
             }
             out.put("wbPc", str(pc));
@@ -94,6 +99,7 @@ final class BatchedRefinement implements Refinement {
             out.put("slotFlags", tuple(flags));
             out.put("hugePages", integer(twin.zram.stats.hugePages.get()));
             out.put("pagesStored", integer(twin.zram.stats.pagesStored.get()));
+            out.put("idleIdx", integer(twin.zram.markIdleIndex()));
             ZramPpCtl ctl = wb.ppCtl();
             List<TlaValue> live = new ArrayList<>();
             if (ctl != null) {
@@ -105,7 +111,7 @@ final class BatchedRefinement implements Refinement {
             out.put("wbReq", integer(wb.reqIndex() + 1));
             out.put("wbRet", CommonMapping.ret(wb.reapErr() != 0 ? wb.reapErr() : wb.ret()));
             out.put("wbRetPc", str(wb.retPc()));
-            out.put("wbWaiting", bool(twin.kernel.sleeping(task)));
+            out.put("wbWaiting", bool(waiting));
             out.put("ctlSt", str(wb.ctlState()));
             out.put("idleReqs", numbers(wb.idleReqs()));
             out.put("doneReqs", numbers(wb.doneReqs()));

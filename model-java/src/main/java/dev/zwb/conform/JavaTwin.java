@@ -12,6 +12,7 @@ import dev.zwb.writeback.MultiPage;
 import dev.zwb.writeback.SinglePage;
 import dev.zwb.writeback.Variant;
 import dev.zwb.writeback.Writeback;
+import dev.zwb.zram.Recompress;
 import dev.zwb.zram.Zram;
 import dev.zwb.zram.ZramPpCtl;
 
@@ -42,6 +43,8 @@ public final class JavaTwin implements AutoCloseable {
 
     /** How long a model thread may sleep before the kernel reports a hung task and ends it. */
     static final Duration HUNG = Duration.ofSeconds(30);
+    /** The age an "aged" markIdle process writes to idle_store() (echo 3600 > idle). */
+    static final String AGE = "3600";
 
     public final Design design;
     public final ModelConstants constants;
@@ -151,6 +154,14 @@ public final class JavaTwin implements AutoCloseable {
             };
             start(p, body);
         }
+        String markIdle = k.has("MarkIdle") ? ((TlaValue.Str) k.get("MarkIdle")).value() : "none";
+        switch (markIdle) {
+            case "none" -> { }
+            // "aged": any age does; the twin keeps no ac_time (Zram.idleStore)
+            case "all", "aged" -> start("markIdle", () -> zram.idleStore(markIdle.equals("all") ? "all" : AGE));
+            default -> throw new IllegalArgumentException(k.file() + ": MarkIdle = \"" + markIdle
+                    + "\"; accepted: \"none\", \"all\", \"aged\"");
+        }
         for (Actor<?> a : processes.values()) {
             if (lockstep.settle(a.thread()) != Lockstep.Stop.PARKED) {
                 throw new IllegalStateException(a.name() + " did not reach its first label");
@@ -194,20 +205,33 @@ public final class JavaTwin implements AutoCloseable {
 
     /**
      * Every slot written before the writeback: HugeSlots incompressible (ZRAM_HUGE), the others
-     * with their compressed sizes; IdleSlots are written first and marked by idle_store("all"),
-     * so only they are ZRAM_IDLE. ZRAM_INCOMPRESSIBLE comes only from recompress_store(), which
-     * the twin does not have.
+     * with their compressed sizes. In three passes: IncompressibleSlots first, marked by
+     * recompress_store() (which also clears ZRAM_IDLE); then the other IdleSlots, after which
+     * idle_store("all") marks every slot written so far; then the rest. So IncompressibleSlots
+     * must lie within IdleSlots unless IdleSlots is empty (an incompressible slot written before
+     * the idle marking is marked too).
      */
     private void setUpSlots(ModelConstants k, Map<Integer, Integer> size) {
         Set<Integer> huge = new HashSet<>(k.has("HugeSlots") ? k.ints("HugeSlots") : List.of());
         Set<Integer> idle = new HashSet<>(k.has("IdleSlots") ? k.ints("IdleSlots") : List.of());
-        if (k.has("IncompressibleSlots") && !k.ints("IncompressibleSlots").isEmpty()) {
+        Set<Integer> incompressible = new HashSet<>(k.has("IncompressibleSlots") ? k.ints("IncompressibleSlots") : List.of());
+        if (!idle.isEmpty() && !idle.containsAll(incompressible)) {
             throw new IllegalArgumentException(k.file() + ": IncompressibleSlots = " + k.get("IncompressibleSlots")
-                    + "; the twin cannot set ZRAM_INCOMPRESSIBLE (no recompress_store()); accepted: {}");
+                    + " with IdleSlots = " + k.get("IdleSlots") + "; the twin marks idle every slot written before"
+                    + " idle_store(); accepted: IncompressibleSlots within IdleSlots, or IdleSlots = {}");
         }
-        for (boolean idlePass : new boolean[] {true, false}) {
+        List<Set<Integer>> passes = new ArrayList<>();
+        passes.add(incompressible);
+        Set<Integer> idleOnly = new HashSet<>(idle);
+        idleOnly.removeAll(incompressible);
+        passes.add(idleOnly);
+        Set<Integer> rest = new HashSet<>(slots);
+        rest.removeAll(incompressible);
+        rest.removeAll(idle);
+        passes.add(rest);
+        for (int pass = 0; pass < passes.size(); pass++) {
             for (int s : slots) {
-                if (idle.contains(s) != idlePass) {
+                if (!passes.get(pass).contains(s)) {
                     continue;
                 }
                 if (huge.contains(s)) {
@@ -216,7 +240,10 @@ public final class JavaTwin implements AutoCloseable {
                     zram.zramBioWrite(s, size.get(s));
                 }
             }
-            if (idlePass && !idle.isEmpty()) {
+            if (pass == 0 && !incompressible.isEmpty()) {
+                Recompress.recompressStore(zram, ""); // echo "" > recompress: every slot written so far
+            }
+            if (pass == 1 && !idle.isEmpty()) {
                 zram.idleStore(); // echo all > idle
             }
         }

@@ -209,13 +209,35 @@ public final class Validation {
             (twin.envSlot(process) == 0 && steps < startAt.getOrDefault(process, 0) ? waiting : out).add(c);
         }
         for (Bio bio : twin.pendingWrites()) {
-            out.add(device(twin, bio));
+            Candidate d = device(twin, bio);
+            if (!endioBusy(twin, d.process())) {
+                out.add(d);
+            }
         }
         if (out.isEmpty()) {
             out = waiting;
         }
         out.sort(Comparator.comparing(Candidate::key));
         return out;
+    }
+
+    /**
+     * Batched: request r's endio from its previous bio is still running (an IRQ thread of
+     * "endio[r]" parked at an endio label, e.g. before rcu_read_unlock()). The spec has one endio
+     * process per request, whose next bio ends only after its previous endio returned, so the
+     * scheduler does not end the request's next bio before then.
+     */
+    private boolean endioBusy(JavaTwin twin, String process) {
+        if (design != Design.BATCHED) {
+            return false;
+        }
+        for (Thread t : twin.irqThreads(process)) {
+            String at = twin.lockstep.parkedAt(t);
+            if (at != null && !at.equals("rcuGp")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The device step that ends {@code bio}: its process and label as the spec names them. */

@@ -94,7 +94,7 @@ public final class Batched extends Writeback {
             "limitCheck", "selectIdleReq", "waitDone", "waitSleep", "completeDoneReqs",
             "reserveBlock", "readSlot", "submitWbRequest", "next", "releaseReq", "releaseBlock",
             "drainWait", "releaseCtl", "releaseWbCtl", "done", "endioLock", "endioWakeUp",
-            "endioRcuUnlock", "rcuGp", "readDecompress");
+            "endioRcuUnlock", "rcuGp", "readDecompress", "markIdle");
 
     /** The extra labels of the COMPLETION_REINIT (v2 – v4) reaping. */
     public static final List<String> COMPLETION_REINIT_LABELS = List.of("reinitCompletion",
@@ -172,10 +172,18 @@ public final class Batched extends Writeback {
         return on(Defect.LOST_WAKEUP) ? "endioWakeUp" : "endioLock";
     }
 
-    /** init_wb_ctl() (label {@code initWbCtl}): the ctl, and wb_batch_size requests on idle_reqs. */
+    /** The label initWbCtl, before writeback_store() takes the device lock (see the base class). */
+    @Override
+    protected void atStoreEntry() {
+        at("initWbCtl");
+    }
+
+    /**
+     * init_wb_ctl() (label {@code initWbCtl}, taken in {@link #atStoreEntry()}): the ctl, and
+     * wb_batch_size requests on idle_reqs.
+     */
     @Override
     protected boolean initWbCtl() {
-        at("initWbCtl");
         ZramWbCtl ctl = new ZramWbCtl(kernel);
         ghost.newCtl();
         for (int i = 0; i < wbBatchSize; i++) {

@@ -139,6 +139,7 @@ public abstract class Writeback {
 
     private int writebackStore(String buf, String returnLabel) {
         run++; // ghost
+        atStoreEntry();
         boolean exclusive = devLockForWrite();
         if (exclusive) {
             zram.initLock.downWrite(); // 7.0: guard(rwsem_write)(&zram->dev_lock)
@@ -183,6 +184,15 @@ public abstract class Writeback {
      */
     protected boolean devLockForWrite() {
         return false;
+    }
+
+    /**
+     * The spec label of the step that takes the device lock, before it is taken: batched's
+     * initWbCtl, whose spec step starts at writeback_store()'s down_read / down_write, so that a
+     * mark_idle() holding the lock for read keeps the task at that label (spec DevLockFreeForWb).
+     * The other designs' first label comes after the lock.
+     */
+    protected void atStoreEntry() {
     }
 
     /** writeback_store()'s mode (parse_mode(); 0: PAGE_WRITEBACK), for the invariants. */

@@ -38,8 +38,10 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  *     reads as junk.</li>
  * <li>One page per bio; reads from the backing device wait for their bio (the sync path of
  *     read_from_bdev()); the async chained path reads the same block at device time.</li>
- * <li>No partial I/O (PAGE_SIZE 4096), no recompression, no multi-stream; ac_time is not kept
- *     (idle marking marks every eligible slot). Compressed writeback (7.0+) keeps the raw object
+ * <li>No partial I/O (PAGE_SIZE 4096), recompression only as far as ZRAM_INCOMPRESSIBLE
+ *     ({@link Recompress}), no multi-stream; ac_time is not kept
+ *     (idle_store("all") marks every eligible slot; an aged one, whose cutoff every access in
+ *     the model is taken to be newer than, clears them). Compressed writeback (7.0+) keeps the raw object
  *     and its comp tag only (see decompressBdevPage()).</li>
  * </ul>
  *
@@ -89,7 +91,7 @@ public final class Zram {
     public final ZramGhost ghost;
     public final BackingDevice bdev;
     /** zram-&gt;init_lock (dev_lock in 7.0). */
-    public final RwSem initLock = new RwSem();
+    public final RwSem initLock;
     /** zram-&gt;pp_in_progress. */
     public final AtomicT ppInProgress;
     /** zram-&gt;wb_limit_lock (removed by patch 4/6 of the batched series). */
@@ -126,11 +128,14 @@ public final class Zram {
      * the object is read under the lock, as every kernel does. Set once by the design.
      */
     private volatile boolean zsReadUnlocked;
+    /** See {@link #markIdleIndex()}. */
+    private volatile int markIdleIndex;
 
     /** A zram device of {@code nrSlots} pages with {@code bdev} as its backing device. */
     public Zram(Kernel kernel, int nrSlots, BackingDevice bdev) {
         this.kernel = kernel;
         this.mem = kernel.forever("zram");
+        this.initLock = new RwSem(mem);
         this.table = new ZramTable(mem, nrSlots);
         this.ghost = new ZramGhost(nrSlots);
         this.bdev = bdev;
@@ -138,6 +143,7 @@ public final class Zram {
         this.ppInProgress = new AtomicT(mem, 0);
         this.wbLimitLock = new SpinLock(mem);
         this.zsPool = new ZsPool(kernel);
+        this.markIdleIndex = nrSlots;
     }
 
     /**
@@ -698,21 +704,77 @@ public final class Zram {
         return true;
     }
 
-    /** idle_store("all") → mark_idle(): every allocated slot not on the device and not same-filled. */
+    /** idle_store("all"): mark_idle() with no cutoff. */
     public void idleStore() {
+        idleStore("all");
+    }
+
+    /**
+     * idle_store() (6.19: init_lock for read, so beside a writeback; 7.x: dev_lock for read, which
+     * a 7.x writeback holds for write): "all" marks every eligible slot idle; an age in seconds
+     * (CONFIG_ZRAM_TRACK_ENTRY_ACTIME) marks the slots not accessed for that long. ac_time is
+     * not kept (see the class notes): every access in the model is taken to be newer than any
+     * age's cutoff, so an age clears ZRAM_IDLE on every eligible slot (the spec's MarkIdle =
+     * "aged"). Returns 0, or -EINVAL for anything but "all" or a positive number (the C's
+     * kstrtoull() and its !age_sec test). Labels: {@code markIdle} before the lock and before
+     * each further index (the spec's one step per index).
+     */
+    public int idleStore(String buf) {
+        boolean noCutoff = buf.trim().equals("all");
+        if (!noCutoff) {
+            try {
+                if (Long.parseUnsignedLong(buf.trim()) == 0) {
+                    return -Errno.EINVAL;
+                }
+            } catch (NumberFormatException e) {
+                return -Errno.EINVAL;
+            }
+        }
+        markIdleIndex = 0;
+        kernel.at("markIdle");
         initLock.downRead();
         try {
-            for (int index = 0; index < table.nrSlots(); index++) {
-                table.zramSlotLock(index);
-                if (table.zramAllocated(index) && !table.zramTestFlag(index, ZRAM_WB)
-                        && !table.zramTestFlag(index, ZRAM_SAME)) {
-                    table.zramSetFlag(index, ZRAM_IDLE);
-                }
-                table.zramSlotUnlock(index);
-            }
+            markIdle(noCutoff);
         } finally {
             initLock.upRead();
         }
+        return 0;
+    }
+
+    /**
+     * mark_idle(), the device lock held for read: for every index, slot lock; a slot not
+     * allocated, ZRAM_WB or ZRAM_SAME is skipped; else ZRAM_IDLE is set if the slot is idle by
+     * the cutoff and cleared if not; unlock. ZRAM_PP_SLOT is not looked at (spec markIdle).
+     */
+    private void markIdle(boolean noCutoff) {
+        for (int index = 0; index < table.nrSlots(); index++) {
+            if (index > 0) {
+                markIdleIndex = index;
+                kernel.at("markIdle");
+            }
+            table.zramSlotLock(index);
+            if (!table.zramAllocated(index) || table.zramTestFlag(index, ZRAM_WB)
+                    || table.zramTestFlag(index, ZRAM_SAME)) {
+                table.zramSlotUnlock(index);
+                continue;
+            }
+            boolean isIdle = noCutoff; // with a cutoff: ktime_after(cutoff, ac_time), false here
+            if (isIdle) {
+                table.zramSetFlag(index, ZRAM_IDLE);
+            } else {
+                table.zramClearFlag(index, ZRAM_IDLE);
+            }
+            table.zramSlotUnlock(index);
+        }
+        markIdleIndex = table.nrSlots();
+    }
+
+    /**
+     * Not in the C (mark_idle()'s local index): the index the last idle_store()'s loop is at,
+     * nr_pages once it returned or before any ran (the spec's idleIdx).
+     */
+    public int markIdleIndex() {
+        return markIdleIndex;
     }
 
     // ---- write-back limit ------------------------------------------------------------------

@@ -2,13 +2,21 @@ package dev.zwb.writeback;
 
 import dev.zwb.Rig;
 import dev.zwb.check.Invariant;
+import dev.zwb.kernel.Errno;
+import dev.zwb.sched.Actor;
+import dev.zwb.sched.StepGate;
+import dev.zwb.zram.Recompress;
 import dev.zwb.zram.Zram;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Set;
 
 import static dev.zwb.zram.ZramTable.ZRAM_HUGE;
 import static dev.zwb.zram.ZramTable.ZRAM_IDLE;
+import static dev.zwb.zram.ZramTable.ZRAM_INCOMPRESSIBLE;
+import static dev.zwb.zram.ZramTable.ZRAM_PP_SLOT;
 import static dev.zwb.zram.ZramTable.ZRAM_WB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,11 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The writeback modes and the huge_pages / pages_stored accounting of batched writeback
  * (raspberrypi/linux @052b6b2d; 6.19 where it differs), in both directions: each switch breaks
  * its invariant, the fix passes the same walk. The spec's models: batched/fixed-huge,
- * fixed-huge-idle, v619-huge, scan-ignores-mode, wb-keeps-huge-count, wb-drops-pages-stored.
+ * fixed-huge-idle, v619-huge, scan-ignores-mode, wb-keeps-huge-count, wb-drops-pages-stored,
+ * v619-mark-idle, v619-mark-idle-all, mainline-mark-idle, fixed-incompressible.
  */
 class SlotFlagsTest {
 
     private static final Variant FIXED = Variant.fixed(Design.BATCHED);
+    /** v6.19 with both 2026 fixes and the read fix (the spec's Kernel = "6.19", no switch). */
+    private static final Variant V619 = new Variant(Design.BATCHED, "as-released", EnumSet.noneOf(Defect.class));
 
     /** Slot 0 stored whole (ZRAM_HUGE), slot 1 compressible; writeback with {@code args}. */
     private static Set<Invariant> hugeThenWriteback(Variant v, String args) {
@@ -113,6 +124,78 @@ class SlotFlagsTest {
             assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_WB));
             assertEquals(1, rig.zram.stats.hugePages.get());
             assertEquals(Set.of(), rig.broken());
+        }
+    }
+
+    /**
+     * Both slots idle, a type=idle writeback stopped after its scan placed them, then idle_store()
+     * with {@code buf}. 6.19: mark_idle() takes init_lock for read and runs now; 7.x: it sleeps on
+     * dev_lock, which the writeback holds for write, and runs after it. Returns what is broken
+     * once idle_store() has run or gone to sleep, the writeback still stopped (the state TLC
+     * reports); the writeback then writes slot 0 back either way.
+     */
+    private static Set<Invariant> idleStoreAfterTheScan(Variant v, String buf, boolean runsBeside) {
+        try (Rig rig = new Rig(v)) {
+            rig.write(0);
+            rig.write(1);
+            rig.zram.idleStore();
+            StepGate.Pause select = rig.gate.pauseAt("select", "wb-task");
+            Actor<Integer> task = rig.writeback("type=idle");
+            select.awaitArrival();
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_PP_SLOT), "the scan placed slot 0");
+            Actor<Integer> marker = rig.track(Actor.start("mark-idle", () -> rig.zram.idleStore(buf)));
+            rig.settle(marker);
+            assertEquals(runsBeside, marker.returnedWithin(Duration.ZERO),
+                    runsBeside ? "6.19: init_lock is shared" : "7.x: dev_lock is held for write");
+            Set<Invariant> broken = rig.broken();
+            select.release();
+            assertEquals(0, rig.finish(task));
+            assertEquals(0, rig.finish(marker));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_WB), "slot 0 was written back");
+            assertEquals(Set.of(), rig.broken());
+            return broken;
+        }
+    }
+
+    @Test
+    void anAgedIdleStoreBesideA619WritebackUnidlesAPpSlotThatIsStillWrittenBack() {
+        assertEquals(Set.of(Invariant.PpSlotsMatchMode), idleStoreAfterTheScan(V619, "3600", true));
+        assertEquals(Set.of(), idleStoreAfterTheScan(FIXED, "3600", false), "7.x: it waits for the writeback");
+    }
+
+    @Test
+    void idleStoreAllBesideA619WritebackKeepsTheModesFlags() {
+        assertEquals(Set.of(), idleStoreAfterTheScan(V619, "all", true));
+    }
+
+    @Test
+    void idleStoreRefusesWhatIsNeitherAllNorAnAge() {
+        try (Rig rig = new Rig(FIXED)) {
+            assertEquals(-Errno.EINVAL, rig.zram.idleStore("0"));
+            assertEquals(-Errno.EINVAL, rig.zram.idleStore("soon"));
+            assertEquals(0, rig.zram.idleStore("all"));
+        }
+    }
+
+    /** recompress_store() marks a slot no secondary algorithm shrinks (here: every slot). */
+    @Test
+    void recompressionMarksIncompressibleAndTypeIncompressibleTakesOnlyThose() {
+        try (Rig rig = new Rig(FIXED)) {
+            rig.write(0);
+            rig.zram.idleStore();
+            assertEquals(0, Recompress.recompressStore(rig.zram, ""));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_INCOMPRESSIBLE));
+            assertFalse(rig.zram.table.zramTestFlag(0, ZRAM_IDLE), "recompress_slot() clears ZRAM_IDLE");
+            rig.write(1);
+            assertEquals(0, Recompress.recompressStore(rig.zram, "type=idle"));
+            assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_INCOMPRESSIBLE), "slot 1 is not idle: not scanned");
+            assertEquals(0, rig.runWriteback("type=incompressible"));
+            assertTrue(rig.zram.table.zramTestFlag(0, ZRAM_WB));
+            assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_WB));
+            assertEquals(Set.of(), rig.broken());
+            rig.zram.zramSlotFreeNotify(0);
+            assertFalse(rig.zram.table.zramTestFlag(0, ZRAM_INCOMPRESSIBLE), "slot_free() clears it");
+            assertEquals(-Errno.EINVAL, Recompress.recompressStore(rig.zram, "type=fast"));
         }
     }
 }
