@@ -183,6 +183,11 @@ ASSUME ScanTwice \subseteq Slots
 ASSUME PoolSize \in Nat \ {0}
 ASSUME Kernel \in {"6.19", "mainline"}
 ASSUME CompressedWb \in BOOLEAN /\ (CompressedWb => Kernel = "mainline")
+\* The asynchronous read (ZramCommon's AsyncRead): 6.19 has v6.17's
+\* read_from_bdev_async() (bio_chain), mainline the zram_rb_req one; the
+\* deferred decompression of compressed writeback is not combined with it.
+ASSUME AsyncRead \in {"off", IF Kernel = "mainline" THEN "rbReq" ELSE "chained"}
+ASSUME AsyncRead # "off" => ~CompressedWb
 ASSUME "limitStore" \notin EnvProcs   \* excluded by init_lock (patch 3/6)
 \* One writeback_store() per model: the wb_ctl ghosts (ctlSt, gpWait, the
 \* requests' "freed") name one ctl, and a second run would allocate its own
@@ -976,7 +981,7 @@ ReadBioRaw(p) ==
     /\ rdVal' = disk[rdBlk]
     /\ Goto(p, "readDecompress")
     /\ UNCHANGED <<flagVars, wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
-                   zsOwn>>
+                   zsOwn, rdOwn>>
     /\ GhostNext
 
 \* decompress_bdev_page(): a ZRAM_HUGE page was written back whole and is
@@ -995,7 +1000,7 @@ ReadDecompress(p) ==
             THEN rdVal' = RbPage(s) /\ Goto(p, "readAccessed")
             ELSE UNCHANGED rdVal /\ Goto(p, "readLock")
     /\ UNCHANGED <<flagVars, wbVars, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
-                   zsOwn>>
+                   zsOwn, rdOwn>>
     /\ GhostNext
 
 \* The environment of this design: ZramCommon's, with the read bio and the
@@ -1004,7 +1009,9 @@ BEnvStep(p) ==
     IF CompressedWb /\ envPc[p] \in {"readBio", "readDecompress"}
     THEN ReadBioRaw(p) \/ ReadDecompress(p)
     ELSE EnvStep(p, wbVars) /\ EnvFlags(p)
-BEnvNext == \E p \in EnvProcs : BEnvStep(p) /\ Took(p, envPc[p])
+BEnvNext ==
+    \/ \E p \in EnvProcs : BEnvStep(p) /\ Took(p, envPc[p])
+    \/ ReadEndio(wbVars) /\ UNCHANGED flagVars /\ Took(ReadDevice, "readEndio")
 
 \* Everything has returned and wb_ctl is gone: stutter, so that TLC's
 \* deadlock check only reports a process stuck before its end.

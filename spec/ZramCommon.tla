@@ -53,6 +53,26 @@
 (*    other order, the map before any allocation, is the freed-use one).   *)
 (*    Without the switch no reader holds a handle across steps, rdZs stays *)
 (*    NoZs and no state count moves.                                       *)
+(*  - The read of a ZRAM_WB slot (issue 15 item 2).  AsyncRead = "off":    *)
+(*    the device read is one step of the reader (readBio), as              *)
+(*    read_from_bdev_sync() waits for it; every model before issue 15.     *)
+(*    zram_bio_read() passes its bio as the parent, so the kernel takes    *)
+(*    read_from_bdev_async(): the reader submits a child bio (readSubmit)  *)
+(*    and returns at once -- zram_accessed() / mark_slot_accessed() run    *)
+(*    while the device read is in flight -- and the child ends later, in   *)
+(*    its own step (readEndio), which ends the parent if zram_bio_read()   *)
+(*    already has.  "chained" (v6.17, v6.19): bio_alloc(GFP_NOIO) from the *)
+(*    bio_set's mempool, which does not fail, and bio_chain(); "rbReq"     *)
+(*    (7.0+, raspberrypi/linux@052b6b2d): kmalloc of a zram_rb_req and     *)
+(*    bio_alloc(), each of which may fail (-ENOMEM: the read fails), and   *)
+(*    bio_inc_remaining(parent) with zram_async_read_endio(), which ends   *)
+(*    the parent.  rdVal is then the parent's page: Junk (a page nobody    *)
+(*    wrote) until the child's data lands, and the read has returned       *)
+(*    (ReadReturned) once the parent completed.  The async path has no    *)
+(*    re-check in any kernel (the endio cannot take a slot lock), so       *)
+(*    ReadRechecks is for the synchronous path only; compressed            *)
+(*    writeback's deferred decompression (batched) is not combined with    *)
+(*    it here.                                                             *)
 (*                                                                         *)
 (* Variables, by writer: tableVars (the slot table, its locks and the      *)
 (* backing device: every process), limitVars (the limit: the writeback's   *)
@@ -78,6 +98,12 @@
 (*  readZsUnlocked        zram_read_from_zspool() after the unlock, on the *)
 (*                        handle taken under it (ZS_READ_UNLOCKED)         *)
 (*  readBio               read_from_bdev(): the read bio reaches the block *)
+(*  readSubmit            read_from_bdev_async() (AsyncRead): allocate the *)
+(*                        child bio (7.x: and a zram_rb_req; either may    *)
+(*                        fail, -ENOMEM), chain it to the parent,          *)
+(*                        submit_bio()                                     *)
+(*  readEndio             the device ends the child bio (AsyncRead): the   *)
+(*                        block into the page, then bio_endio(parent)      *)
 (*  readRecheck           the proposed re-check: lock, still ZRAM_WB on    *)
 (*                        the same block?                                  *)
 (*  readAccessed          zram_bio_read() -> zram_accessed()               *)
@@ -95,7 +121,9 @@ CONSTANTS
     WbLimitInit,      \* zram->bd_wb_limit when writeback starts
     WbLimitStores,    \* values a concurrent writeback_limit_store may write
     BioErrors,        \* TRUE: a write bio may complete with an error
-    WbRuns            \* how many times the task runs writeback_store (1: once)
+    WbRuns,           \* how many times the task runs writeback_store (1: once)
+    AsyncRead         \* the read of a ZRAM_WB slot: "off" (synchronous, one step),
+                      \*   "chained" (v6.17/v6.19 read_from_bdev_async) or "rbReq" (7.0+)
 
 AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore", "write2"}
 
@@ -104,7 +132,7 @@ AllEnvProcs == {"freeNotify", "discard", "write", "read", "limitStore", "write2"
 \* docs/map.md and the Java twin's step hooks use exactly these names.
 EnvLabels == {"freeNotify", "discard", "writeInstall", "writeAccessed", "readLock",
               "readHandleUnlocked", "readZsUnlocked", "readBio", "readRecheck",
-              "readAccessed", "limitStore", "envDone"}
+              "readAccessed", "limitStore", "envDone", "readSubmit", "readEndio"}
 
 ASSUME Slots \subseteq Nat \ {0} /\ Slots # {}
 ASSUME MaxBlock \in Nat
@@ -112,6 +140,7 @@ ASSUME EnvProcs \subseteq AllEnvProcs
 ASSUME WbLimitEnable \in BOOLEAN /\ WbLimitInit \in Nat
 ASSUME WbLimitStores \subseteq Nat /\ BioErrors \in BOOLEAN
 ASSUME WbRuns \in Nat \ {0}
+ASSUME AsyncRead \in {"off", "chained", "rbReq"}
 
 On(sw) == sw \in Switches               \* is defect switch sw on?
 
@@ -146,6 +175,10 @@ VARIABLES
                 \*   NoZs when the reader holds none
     zsFreedUse  \* ghost: a freed handle was mapped (zs_obj_read_begin on a freed object)
 
+\* AsyncRead: the child bio read_from_bdev_async() submits.
+VARIABLE
+    rdChild     \* "none" (not submitted), "inflight" or "ended"
+
 \* What only the environment writes: its processes' locals and the ghosts of
 \* what they did.
 VARIABLES
@@ -162,7 +195,8 @@ VARIABLES
 tableVars == <<tbl, slotLock, bitmap, disk>>
 limitVars == <<bdLimit, limPages>>
 zsOwn == <<rdZs, zsFreedUse>>
-envOwn == <<envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored, zsOwn>>
+rdOwn == <<rdChild>>
+envOwn == <<envPc, envSlot, rdBlk, rdVal, latest, rdSeen, limEpoch, limStored, zsOwn, rdOwn>>
 envVars == <<tableVars, limitVars, envOwn>>
 
 (* The step that led to a state, for the reader of a trace: the process as *)
@@ -203,6 +237,7 @@ EnvTypeOKWith(extraLabels) ==
     /\ \A p \in EnvProcs : envPc[p] \in EnvLabels \cup extraLabels
     /\ rdZs \in {NoZs} \cup [by : Slots \cup {0}, data : Slots \X Nat]
     /\ zsFreedUse \in BOOLEAN
+    /\ rdChild \in {"none", "inflight", "ended"}
 EnvTypeOK == EnvTypeOKWith({})
 
 \* Where each environment process starts.
@@ -231,6 +266,7 @@ EnvInit ==
     /\ limPages = 0
     /\ rdZs = NoZs
     /\ zsFreedUse = FALSE
+    /\ rdChild = "none"
     /\ InitStep
 
 -----------------------------------------------------------------------------
@@ -292,11 +328,15 @@ ChargeLimit(checkEpoch) ==
 (* not what its possibly corrupt contents are: a read that returns a stale *)
 (* page breaks Reads even where NoLostOrStaleData also breaks.             *)
 (***************************************************************************)
-ReadRunning == {"readHandleUnlocked", "readBio", "readRecheck", "readAccessed", "readZsUnlocked"}
+ReadRunning == {"readHandleUnlocked", "readBio", "readRecheck", "readAccessed", "readZsUnlocked",
+                "readSubmit"}
 ReaderOn == "read" \in EnvProcs
+\* The read runs: its process has not returned, or (AsyncRead) its child bio
+\* is still in flight.
+ReadOpen == envPc["read"] \in ReadRunning \/ rdChild = "inflight"
 
 GhostNext ==
-    rdSeen' = IF ReaderOn /\ envPc'["read"] \in ReadRunning
+    rdSeen' = IF ReaderOn /\ ReadOpen'
               THEN rdSeen \cup {Page(envSlot'["read"], latest'[envSlot'["read"]])}
               ELSE rdSeen
 
@@ -343,7 +383,7 @@ FreeNotify(p, others) ==
             ELSE UNCHANGED <<bitmap, tbl, latest, rdZs>>   \* miss_free++
     /\ Goto(p, "envDone")
     /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored,
-                   zsFreedUse>>
+                   zsFreedUse, rdOwn>>
     /\ GhostNext
 
 \* zram_bio_discard(): slot lock (sleeping), zram_free_page(), unlock.
@@ -358,7 +398,7 @@ Discard(p, others) ==
          /\ rdZs' = ZsFreeSlot(s)
     /\ Goto(p, "envDone")
     /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored,
-                   zsFreedUse>>
+                   zsFreedUse, rdOwn>>
     /\ GhostNext
 
 \* The writers of the environment.  A write's version is the slot's next in
@@ -384,7 +424,7 @@ WriteInstall(p, others) ==
          /\ rdZs' = ZsWrite(s, v)
     /\ Goto(p, "writeAccessed")
     /\ UNCHANGED <<others, limitVars, slotLock, disk, rdBlk, rdVal, limEpoch, limStored,
-                   zsFreedUse>>
+                   zsFreedUse, rdOwn>>
     /\ GhostNext
 
 \* zram_bio_write() / zram_bio_read() after the page: slot lock,
@@ -396,7 +436,7 @@ Accessed(p, label, others) ==
     /\ tbl' = [tbl EXCEPT ![s].flags = @ \ {"ZRAM_PP_SLOT"}]
     /\ Goto(p, "envDone")
     /\ UNCHANGED <<others, limitVars, slotLock, bitmap, disk, envSlot, rdBlk, rdVal, latest,
-                   limEpoch, limStored, zsOwn>>
+                   limEpoch, limStored, zsOwn, rdOwn>>
     /\ GhostNext
 
 (***************************************************************************)
@@ -410,6 +450,9 @@ Accessed(p, label, others) ==
 (*      re-check Brian Geffon proposed on 6/6; our fixed read path).       *)
 (***************************************************************************)
 ReadRechecks == ~On("READ_BLKIDX_UNLOCKED") /\ ~On("NO_READ_RECHECK")
+\* read_from_bdev(): the synchronous read (readBio) or read_from_bdev_async()
+\* (readSubmit), by AsyncRead (see the header).
+ReadFromBdev == IF AsyncRead = "off" THEN "readBio" ELSE "readSubmit"
 
 ReadLock(p, others) ==
     /\ envPc[p] = "readLock"
@@ -435,8 +478,8 @@ ReadLock(p, others) ==
                  /\ rdBlk' = tbl[s].handle
                  /\ rdVal' = rdVal
                  /\ UNCHANGED rdZs
-                 /\ Goto(p, "readBio")
-    /\ UNCHANGED <<others, tableVars, limitVars, latest, limEpoch, limStored, zsFreedUse>>
+                 /\ Goto(p, ReadFromBdev)
+    /\ UNCHANGED <<others, tableVars, limitVars, latest, limEpoch, limStored, zsFreedUse, rdOwn>>
     /\ GhostNext
 
 \* READ_BLKIDX_UNLOCKED: read_from_bdev(zram, page, zram_get_handle(zram, index))
@@ -448,9 +491,9 @@ ReadHandleUnlocked(p, others) ==
     LET s == envSlot[p] IN
     /\ envPc[p] = "readHandleUnlocked"
     /\ rdBlk' = IF TestFlag(s, "ZRAM_WB") \/ tbl[s].ver = 0 THEN tbl[s].handle ELSE ZsHandle
-    /\ Goto(p, "readBio")
+    /\ Goto(p, ReadFromBdev)
     /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdVal, latest, limEpoch, limStored,
-                   zsOwn>>
+                   zsOwn, rdOwn>>
     /\ GhostNext
 
 \* ZS_READ_UNLOCKED: zram_read_from_zspool() on the handle taken under the
@@ -464,7 +507,7 @@ ReadZsUnlocked(p, others) ==
     /\ rdVal' = rdZs.data
     /\ rdZs' = NoZs
     /\ Goto(p, "readAccessed")
-    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored>>
+    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored, rdOwn>>
     /\ GhostNext
 
 \* read_from_bdev(): the read bio reaches the block.  A sector beyond the
@@ -478,6 +521,44 @@ ReadBio(p, others) ==
        ELSE /\ rdVal' = Failed
             /\ Goto(p, "envDone")
     /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
+                   zsOwn, rdOwn>>
+    /\ GhostNext
+
+\* AsyncRead: read_from_bdev_async() (v6.17 @27997aca; 7.0+ @052b6b2d).
+\* rbReq: kmalloc() of the zram_rb_req, then bio_alloc(); either may fail,
+\* and the read fails with -ENOMEM (zram_bio_read(): failed_reads, the
+\* parent ends with BLK_STS_IOERR, no zram_accessed()).  chained:
+\* bio_alloc(GFP_NOIO) takes from the bio_set's mempool and cannot fail.
+\* Otherwise the child bio is chained to the parent (bio_chain();
+\* rbReq: bio_inc_remaining(parent)) and submitted, and zram_read_page()
+\* returns 0 at once: zram_bio_read() goes on to zram_accessed() with the
+\* device read in flight.  READ_UNCHAINED leaves the chaining out: the parent
+\* completes without waiting for the child (ParentDone).
+ReadSubmit(p, others) ==
+    /\ envPc[p] = "readSubmit"
+    /\ \/ /\ AsyncRead = "rbReq"
+          /\ rdVal' = Failed
+          /\ Goto(p, "envDone")
+          /\ UNCHANGED rdChild
+       \/ /\ rdChild' = "inflight"
+          /\ rdVal' = Junk
+          /\ Goto(p, "readAccessed")
+    /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, latest, limEpoch, limStored,
+                   zsOwn>>
+    /\ GhostNext
+
+\* AsyncRead: the device ends the child bio: the block lands in the page (a
+\* sector past the device fails the bio, and the error reaches the parent:
+\* bio_chain_endio() / zram_async_read_endio() copy bi_status), and its
+\* end_io calls bio_endio(parent), which completes the parent if
+\* zram_bio_read() has already ended it.  A step of the device, not of the
+\* reader: it may come before or after the reader's zram_accessed().
+ReadEndio(others) ==
+    /\ ReaderOn
+    /\ rdChild = "inflight"
+    /\ rdChild' = "ended"
+    /\ rdVal' = IF rdBlk \in DiskBlocks THEN disk[rdBlk] ELSE Failed
+    /\ UNCHANGED <<others, tableVars, limitVars, envPc, envSlot, rdBlk, latest, limEpoch, limStored,
                    zsOwn>>
     /\ GhostNext
 
@@ -490,7 +571,7 @@ ReadRecheck(p, others) ==
     /\ Goto(p, IF TestFlag(s, "ZRAM_WB") /\ tbl[s].handle = rdBlk
                THEN "readAccessed" ELSE "readLock")
     /\ UNCHANGED <<others, tableVars, limitVars, envSlot, rdBlk, rdVal, latest, limEpoch,
-                   limStored, zsOwn>>
+                   limStored, zsOwn, rdOwn>>
     /\ GhostNext
 
 \* writeback_limit_store() (single, multipage: init_lock shared +
@@ -503,7 +584,7 @@ LimitStore(p, others) ==
          /\ limEpoch' = limEpoch + 1
          /\ limPages' = 0
     /\ Goto(p, "envDone")
-    /\ UNCHANGED <<others, tableVars, envSlot, rdBlk, rdVal, latest, zsOwn>>
+    /\ UNCHANGED <<others, tableVars, envSlot, rdBlk, rdVal, latest, zsOwn, rdOwn>>
     /\ GhostNext
 
 \* One step of environment process p; `others` are the design's own
@@ -513,11 +594,18 @@ EnvStep(p, others) ==
     \/ Accessed(p, "writeAccessed", others) \/ Accessed(p, "readAccessed", others)
     \/ ReadLock(p, others) \/ ReadHandleUnlocked(p, others) \/ ReadBio(p, others)
     \/ ReadRecheck(p, others) \/ LimitStore(p, others) \/ ReadZsUnlocked(p, others)
+    \/ ReadSubmit(p, others)
 
-EnvNext(others) == \E p \in EnvProcs : EnvStep(p, others) /\ Took(p, envPc[p])
+\* The device's step on the reader's child bio (AsyncRead), named as a process
+\* of its own in lastStep.
+ReadDevice == "bdev[read]"
+
+EnvNext(others) ==
+    \/ \E p \in EnvProcs : EnvStep(p, others) /\ Took(p, envPc[p])
+    \/ ReadEndio(others) /\ Took(ReadDevice, "readEndio")
 
 
-EnvDone == \A p \in EnvProcs : envPc[p] = "envDone"
+EnvDone == (\A p \in EnvProcs : envPc[p] = "envDone") /\ rdChild # "inflight"
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -544,10 +632,18 @@ WbLimit == WbLimitEnable => limPages <= limStored
 \* A read that failed with -EIO (batched, compressed writeback: the deferred
 \* decompression found the slot no longer ZRAM_WB): no page is returned.
 ReadEio == <<0, -3>>
-ReadReturned == ReaderOn /\ envPc["read"] \in {"readAccessed", "envDone"}
+\* AsyncRead: the parent bio has completed -- zram_bio_read() ended it and
+\* its child has ended (READ_UNCHAINED: no child holds it back).
+ParentDone == envPc["read"] = "envDone" /\ (rdChild # "inflight" \/ On("READ_UNCHAINED"))
+ReadReturned ==
+    /\ ReaderOn
+    /\ IF AsyncRead = "off" THEN envPc["read"] \in {"readAccessed", "envDone"} ELSE ParentDone
 
 \* Reads: a read returns a page this slot held while the read ran, or fails:
-\* Failed (the device failed the bio) or ReadEio (the driver's own -EIO).
+\* Failed (the device failed the bio, or AsyncRead rbReq's allocation
+\* failed) or ReadEio (the driver's own -EIO).  With AsyncRead, rdVal is
+\* the parent's page as the completion hands it over: Junk unless the
+\* child's data landed first, and Junk is no page the slot held.
 Reads == ReadReturned /\ rdVal # Failed => rdVal \in rdSeen \cup {ReadEio}
 
 \* ReadsSucceed: no read fails of the driver's own doing.  The model's backing

@@ -34,7 +34,7 @@ class ValidateCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--design nope|zwb: unknown design 'nope'; accepted: single, multipage, batched",
-        "--design single --variant fixd|zwb: unknown variant 'fixd' of single; accepted: as-released, blk-idx-leak,",
+        "--design single --variant fixd|zwb: unknown variant 'fixd' of single; accepted: as-released, async-read, blk-idx-leak,",
         "--design single --runs 0|zwb: --runs must be between 1 and 10000, not 0",
         "--design single --config nowhere.cfg|zwb: --config nowhere.cfg is not a readable .cfg file",
         "--design single --variant fixed --config spec/models/single/fixed.cfg|zwb: --variant and --config exclude each other",

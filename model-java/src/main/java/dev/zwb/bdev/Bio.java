@@ -4,6 +4,7 @@ import dev.zwb.kernel.KObject;
 import dev.zwb.kernel.Kernel;
 import dev.zwb.kernel.Page;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +37,8 @@ public final class Bio {
     private volatile String deviceLabel;
     /** Ghost: submitted and not yet ended by the device. */
     private volatile boolean inFlight;
+    /** __bi_remaining: the ends bio_endio() still waits for (1, plus one per chained child). */
+    private final AtomicInteger remaining = new AtomicInteger(1);
 
     /** A bio embedded in {@code owner}. */
     public Bio(KObject owner) {
@@ -127,6 +130,44 @@ public final class Bio {
 
     void setStatus(int status) {
         this.status = status;
+    }
+
+    /** Sets bi_status from a completion path (bio_chain_endio(), zram_async_read_endio()). */
+    public void setBiStatus(int status) {
+        this.status = status;
+    }
+
+    /** bio_inc_remaining(): one more bio_endio() is needed before this bio completes. */
+    public void bioIncRemaining() {
+        remaining.incrementAndGet();
+    }
+
+    /**
+     * bio_endio() of a bio no device ends (a parent: zram's incoming bio): drops one of its
+     * remaining ends, and on the last one calls bi_end_io. An end past the last (a child that was
+     * never counted) does nothing here; in C it would be a double completion.
+     */
+    public void bioEndio() {
+        if (remaining.decrementAndGet() == 0) {
+            endIo();
+        }
+    }
+
+    /**
+     * bio_chain(): this bio ends into {@code parent}: bi_end_io becomes bio_chain_endio() (the
+     * first error reaches the parent, then bio_endio(parent)) and the parent waits for one more
+     * end. {@code then} runs first, in this bio's completion (the model's ghost bookkeeping).
+     */
+    public void bioChain(Bio parent, Consumer<Bio> then) {
+        parent.bioIncRemaining();
+        setPrivate(parent);
+        setEndIo(b -> {
+            then.accept(b);
+            if (b.status() != 0 && parent.status() == 0) {
+                parent.setBiStatus(b.status());
+            }
+            parent.bioEndio();
+        });
     }
 
     void endIo() {

@@ -41,6 +41,8 @@ import static dev.zwb.conform.TlaValue.tuple;
  *                    through {@link #projectRdZs}: the spec keeps by = s when the writeback's
  *                    completion frees s's object (it reads that off ZRAM_WB), the twin says 0
  *   zsFreedUse       a KASAN-style report of a freed zsmalloc handle (NoFreedHandleUse)
+ *   rdChild          AsyncRead: the latest read's child bio, "none", "inflight" (submitted, held by
+ *                    the device) or "ended"; the parent's page is then rdVal (junk until it lands)
  * </pre>
  * A page (i, v) maps to {@code <<i, v>>}, the zero page to {@code <<0, 0>>}, junk to {@code <<0, -1>>}.
  */
@@ -188,6 +190,7 @@ final class CommonMapping {
         Zram.HeldHandle held = read == null ? null : read.held();
         out.put("rdZs", held == null ? record("by", integer(-1), "data", page(null))
                 : record("by", integer(held.owner()), "data", page(held.data())));
+        out.put("rdChild", str(read == null ? "none" : read.child()));
         out.put("zsFreedUse", TlaValue.bool(zram.kernel.kasan.reports().stream()
                 .anyMatch(r -> Zram.ZS_OBJECT.equals(r.object()))));
     }

@@ -117,6 +117,9 @@ public final class JavaTwin implements AutoCloseable {
             case MULTIPAGE -> multipage(k, choices.kzallocFails());
             case BATCHED -> new Batched(zram, variant(design, k), (int) k.integer("PoolSize"));
         };
+        if (k.has("AsyncRead")) {
+            zram.setAsyncRead(dev.zwb.zram.AsyncRead.ofSpec(((TlaValue.Str) k.get("AsyncRead")).value()));
+        }
         if (k.has("CompressedWb") && k.bool("CompressedWb")) {
             zram.compressedWritebackStore(true); // echo 1 > compressed_writeback
         }
@@ -171,7 +174,23 @@ public final class JavaTwin implements AutoCloseable {
 
     /** Builds and starts the twin; its threads are parked at their first labels. */
     public static JavaTwin build(Design design, ModelConstants k, List<TraceStep> trace, Refinement refinement) {
-        return new JavaTwin(design, k, Choices.of(k, trace, refinement));
+        JavaTwin twin = new JavaTwin(design, k, Choices.of(k, trace, refinement));
+        twin.zram.setReadAllocFails(readAllocFails(trace));
+        return twin;
+    }
+
+    /**
+     * Whether the trace's read_from_bdev_async() failed its allocation (7.0+): its readSubmit step
+     * returned the reader with the failed page, not to zram_accessed().
+     */
+    private static boolean readAllocFails(List<TraceStep> trace) {
+        for (int i = 1; i < trace.size(); i++) {
+            TraceStep st = trace.get(i);
+            if ("readSubmit".equals(st.label()) && "read".equals(st.process())) {
+                return CommonMapping.FAILED.equals(st.var("rdVal"));
+            }
+        }
+        return false;
     }
 
     /** Builds and starts the twin with the choices given; its threads are parked at their first labels. */
@@ -374,6 +393,15 @@ public final class JavaTwin implements AutoCloseable {
         stepped.add(process);
     }
 
+    /**
+     * The held child bios of asynchronous reads (AsyncRead), oldest first: the device ends them in
+     * a step of their own (the spec's readEndio).
+     */
+    public List<Bio> pendingAsyncReads() {
+        return bdev.pendingBios().stream()
+                .filter(b -> b.op() == Bio.Op.READ && !(b.privateData() instanceof dev.zwb.kernel.Completion)).toList();
+    }
+
     /** The held write bios, oldest first. */
     public List<Bio> pendingWrites() {
         return bdev.pendingBios().stream().filter(b -> b.op() == Bio.Op.WRITE).toList();
@@ -384,7 +412,8 @@ public final class JavaTwin implements AutoCloseable {
      * replay completes at once (the spec's readBio is one step). Returns whether it woke anyone.
      */
     boolean completeReads(Thread sleeper) {
-        List<Bio> reads = bdev.pendingBios().stream().filter(b -> b.op() == Bio.Op.READ).toList();
+        List<Bio> reads = bdev.pendingBios().stream()
+                .filter(b -> b.op() == Bio.Op.READ && b.privateData() instanceof dev.zwb.kernel.Completion).toList();
         for (Bio b : reads) {
             bdev.complete(b, 0).join();
         }

@@ -102,13 +102,17 @@ public final class Replay {
         boolean deviceFirst = process.startsWith("endio[") && refinement.deviceSteps().contains(step.label())
                 && (parked == null || !step.label().equals(twin.lockstep.parkedAt(parked)));
         if (process.equals("bdev") || process.startsWith("bdev[") || deviceFirst) {
-            Refinement.DeviceStep ds = refinement.device(twin, prev, step);
+            Refinement.DeviceStep ds = step.label().equals("readEndio") ? asyncRead(twin, step)
+                    : refinement.device(twin, prev, step);
+            if (ds == null) {
+                return new Divergence(step, "pc of " + process, "readEndio", "no asynchronous read in flight");
+            }
             BackingDevice.Irq irq = twin.bdev.complete(ds.bio(), ds.status());
             Thread t = irq.thread();
             if (ds.endio() != null) {
                 twin.irqIs(t, ds.endio());
             }
-            if (refinement.deviceSteps().contains(step.label())) {
+            if (refinement.deviceSteps().contains(step.label()) || step.label().equals("readEndio")) {
                 Lockstep.Stop s = twin.lockstep.settle(t);
                 if (s != Lockstep.Stop.PARKED || !step.label().equals(twin.lockstep.parkedAt(t))) {
                     return new Divergence(step, "pc of bdev", step.label(), "the IRQ thread " + s.name().toLowerCase());
@@ -139,6 +143,15 @@ public final class Replay {
         }
         twin.settleAll();
         return null;
+    }
+
+    /**
+     * The device step that ends the reader's child bio (AsyncRead: ZramCommon's readEndio, every
+     * design): its end_io runs within the step. Null if no child is held.
+     */
+    private static Refinement.DeviceStep asyncRead(JavaTwin twin, TraceStep step) {
+        List<dev.zwb.bdev.Bio> reads = twin.pendingAsyncReads();
+        return reads.isEmpty() ? null : new Refinement.DeviceStep(reads.get(0), 0, null);
     }
 
     private static String at(JavaTwin twin, Thread t, Lockstep.Stop s) {

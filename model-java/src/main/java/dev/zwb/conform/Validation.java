@@ -214,6 +214,9 @@ public final class Validation {
                 out.add(d);
             }
         }
+        for (Bio bio : twin.pendingAsyncReads()) {
+            out.add(new Candidate("bdev[read]", "readEndio", null, bio, null));
+        }
         if (out.isEmpty()) {
             out = waiting;
         }
@@ -275,7 +278,8 @@ public final class Validation {
      */
     private boolean take(JavaTwin twin, Candidate c, Map<Thread, Candidate> blocked) {
         if (c.bio() != null) {
-            boolean err = constants.bool("BioErrors") && random.nextInt(4) == 0;
+            // the spec's device fails no read (readEndio): only write bios may end with an error
+            boolean err = !c.label().equals("readEndio") && constants.bool("BioErrors") && random.nextInt(4) == 0;
             BackingDevice.Irq irq = twin.bdev.complete(c.bio(), err ? -Errno.EIO : 0);
             Thread t = irq.thread();
             if (c.endio() != null) {

@@ -70,6 +70,12 @@ public enum Defect {
      */
     ZS_READ_UNLOCKED("NoFreedHandleUse", Design.SINGLE, Design.MULTIPAGE, Design.BATCHED),
     /**
+     * Teaching (no kernel has it): the asynchronous read's child bio is not chained to the
+     * parent (no bio_chain(), no bio_inc_remaining()), so zram_bio_read()'s bio_endio() completes
+     * the parent before the device read lands in its page.
+     */
+    READ_UNCHAINED("Reads", Design.SINGLE, Design.MULTIPAGE, Design.BATCHED),
+    /**
      * Teaching (spec only, never in any kernel): the batched endio calls wake_up() before it
      * publishes the request; the task can sleep for ever (TLC: deadlock).
      */

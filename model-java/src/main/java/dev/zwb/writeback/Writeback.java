@@ -71,6 +71,7 @@ public abstract class Writeback {
         this.variant = variant;
         zram.setReadPath(variant.readPath());
         zram.setZsReadUnlocked(variant.on(Defect.ZS_READ_UNLOCKED));
+        zram.setReadUnchained(variant.on(Defect.READ_UNCHAINED));
     }
 
     /** The design with its defaults (32 requests) for {@code variant}. */

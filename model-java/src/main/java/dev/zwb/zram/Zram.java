@@ -36,8 +36,10 @@ import static dev.zwb.zram.ZramTable.ZRAM_WB;
  * <li>Data is a version number ({@link Content}): a write of slot i carries (i, next version);
  *     compression is not modelled; a freed slot reads as the zero page; a block never written
  *     reads as junk.</li>
- * <li>One page per bio; reads from the backing device wait for their bio (the sync path of
- *     read_from_bdev()); the async chained path reads the same block at device time.</li>
+ * <li>One page per bio. A read from the backing device waits for its bio (the sync path of
+ *     read_from_bdev()) unless {@link AsyncRead} selects read_from_bdev_async(): the child bio
+ *     is chained to a parent {@link Bio} standing for zram_bio_read()'s own, and the page is
+ *     handed over when the parent completes.</li>
  * <li>No partial I/O (PAGE_SIZE 4096), recompression only as far as ZRAM_INCOMPRESSIBLE
  *     ({@link Recompress}), no multi-stream; ac_time is not kept
  *     (idle_store("all") marks every eligible slot; an aged one, whose cutoff every access in
@@ -71,7 +73,7 @@ public final class Zram {
     /** The labels of the environment: reads, writes, frees and limit stores. */
     public static final List<String> ENV_LABELS = List.of("freeNotify", "discard",
             "writeInstall", "writeAccessed", "readLock", "readHandleUnlocked", "readZsUnlocked", "readBio",
-            "readRecheck", "readAccessed", "limitStore", "limitEnableStore");
+            "readRecheck", "readAccessed", "limitStore", "limitEnableStore", "readSubmit", "readEndio");
 
     /** How a written page is stored. */
     public enum PageKind {
@@ -130,6 +132,18 @@ public final class Zram {
     private volatile boolean zsReadUnlocked;
     /** See {@link #markIdleIndex()}. */
     private volatile int markIdleIndex;
+    /** How a ZRAM_WB slot is read for zram_bio_read() (the spec's AsyncRead). Set once. */
+    private volatile AsyncRead asyncRead = AsyncRead.OFF;
+    /**
+     * The asynchronous read's child bio is not chained to the parent (switch READ_UNCHAINED, a
+     * teaching switch): the parent does not wait for the device read. Set once by the design.
+     */
+    private volatile boolean readUnchained;
+    /**
+     * Not in the C: the next read_from_bdev_async() of 7.0+ fails its allocation (-ENOMEM), as
+     * the trace a replay follows chose.
+     */
+    private volatile boolean readAllocFails;
 
     /** A zram device of {@code nrSlots} pages with {@code bdev} as its backing device. */
     public Zram(Kernel kernel, int nrSlots, BackingDevice bdev) {
@@ -166,6 +180,21 @@ public final class Zram {
     /** Selects the ZS_READ_UNLOCKED read of a slot in memory (see zsReadUnlocked). */
     public void setZsReadUnlocked(boolean unlocked) {
         this.zsReadUnlocked = unlocked;
+    }
+
+    /** Selects how a ZRAM_WB slot is read for zram_bio_read() (see asyncRead). */
+    public void setAsyncRead(AsyncRead asyncRead) {
+        this.asyncRead = asyncRead;
+    }
+
+    /** Selects the READ_UNCHAINED child bio (see readUnchained). */
+    public void setReadUnchained(boolean unchained) {
+        this.readUnchained = unchained;
+    }
+
+    /** Makes read_from_bdev_async()'s allocations fail (7.0+ only; see readAllocFails). */
+    public void setReadAllocFails(boolean fails) {
+        this.readAllocFails = fails;
     }
 
     /** Selects the read path (the design's read-path switches). */
@@ -412,6 +441,12 @@ public final class Zram {
         volatile long endSeq = Long.MAX_VALUE;
         /** ZS_READ_UNLOCKED: the zsmalloc handle held outside the slot lock (spec rdZs; 0: none). */
         volatile long zsHandle;
+        /** AsyncRead: the child bio, "none", "inflight" or "ended" (spec rdChild). */
+        volatile String child = "none";
+        /** AsyncRead: the child bio ended with an error. */
+        volatile boolean childFailed;
+        /** zram_bio_read() is past zram_accessed() (or failed). */
+        private boolean readerDone;
 
         ReadGhost(int index, Page page) {
             this.index = index;
@@ -451,31 +486,71 @@ public final class Zram {
             ghost.readEnd(index, token, page.data());
         }
 
-        void ended() {
-            endSeq = ghost.now();
+        /**
+         * The reader is done with the page (after zram_accessed()): the read ends here, or with
+         * a child still in flight when that ends (the slot's contents until then count).
+         */
+        synchronized void readerDone() {
+            readerDone = true;
+            if (!child.equals("inflight")) {
+                endSeq = ghost.now();
+            }
+        }
+
+        /** read_from_bdev_async() submitted the child: the parent's page is what it delivers. */
+        void submitted() {
+            child = "inflight";
+            filled = true;
+        }
+
+        /** The child bio ended (its data, or an error, is in the parent's page). */
+        synchronized void childEnded(int status) {
+            childFailed = status != 0;
+            child = "ended";
+            if (readerDone) {
+                endSeq = ghost.now();
+            }
+        }
+
+        /** The parent bio completed: the page it hands over must be one the slot held. */
+        void parentCompleted(int status) {
+            if (status == 0) {
+                got();
+            }
         }
     }
 
     /**
      * zram_bio_read() of one page: zram_read_page(), then zram_accessed() under the slot lock
      * (spec label {@code readAccessed}). Returns what the read produced, or null if it failed
-     * (failed_reads is counted; a failed read returns no data, so it cannot break Reads).
+     * (failed_reads is counted; a failed read returns no data, so it cannot break Reads). With
+     * {@link AsyncRead} it returns with the child bio possibly still in flight (the page then
+     * holds junk); the ghost judges the page when the parent completes, after the child ended.
      */
     public Content zramBioRead(int index) {
         Page page = new Page();
         ReadGhost read = new ReadGhost(index, page);
         lastRead = read;
-        if (zramReadPage(page, index, read) < 0) {
+        // the incoming bio: the parent of an asynchronous read's child, which holds it open
+        Bio parent = new Bio(new KObject(kernel, "zram_bio_read bio"));
+        parent.setEndIo(b -> read.parentCompleted(b.status()));
+        if (zramReadPage(page, index, read, parent) < 0) {
             stats.failedReads.incrementAndGet();
             read.failed();
             return null;
         }
-        read.got();
+        boolean async = !read.child.equals("none");
+        if (!async) {
+            read.got();
+        }
         kernel.at("readAccessed");
         table.zramSlotLock(index);
         zramAccessed(index);
-        read.ended();
+        read.readerDone();
         table.zramSlotUnlock(index);
+        if (async) {
+            parent.bioEndio(); // completes it unless the child is still in flight
+        }
         return page.data();
     }
 
@@ -489,7 +564,7 @@ public final class Zram {
      * lock), and whether it failed.
      */
     public record ReaderView(long blkIdx, Content got, Set<Content> seen, boolean failed, boolean eio,
-                             HeldHandle held) {
+                             HeldHandle held, String child) {
     }
 
     /**
@@ -521,8 +596,9 @@ public final class Zram {
         }
         Set<Content> seen = op.token < 0 ? Set.of() : ghost.heldBetween(op.index, op.token, op.endSeq);
         long h = op.zsHandle;
-        return new ReaderView(op.blkIdx, op.filled && !op.failed ? op.page.data() : null, seen, op.failed, op.eio,
-                h == 0 ? null : held(h));
+        boolean failed = op.failed || op.childFailed;
+        return new ReaderView(op.blkIdx, op.filled && !failed ? op.page.data() : null, seen, failed, op.eio,
+                h == 0 ? null : held(h), op.child);
     }
 
     /**
@@ -538,7 +614,7 @@ public final class Zram {
      * </ul>
      * With compressed writeback the page read is decompressed ({@code readDecompress}).
      */
-    private int zramReadPage(Page page, int index, ReadGhost read) {
+    private int zramReadPage(Page page, int index, ReadGhost read, Bio parent) {
         for (;;) {
             kernel.at("readLock");
             table.zramSlotLock(index);
@@ -574,6 +650,10 @@ public final class Zram {
                 table.zramSlotUnlock(index);
             }
             read.usesBlock(blkIdx);
+            if (asyncRead != AsyncRead.OFF) {
+                kernel.at("readSubmit");
+                return readFromBdevAsync(page, blkIdx, read, parent);
+            }
             kernel.at("readBio");
             int ret = readFromBdev(page, blkIdx);
             read.pageFilled();
@@ -673,6 +753,35 @@ public final class Zram {
         bio.setBlock(blkIdx);
         bio.bioAddPage(page);
         return Block.submitBioWait(bdev, bio, kernel, null);
+    }
+
+    /**
+     * read_from_bdev() with a parent (label {@code readSubmit}): bd_reads++, then
+     * read_from_bdev_async(). 7.0+ allocates a zram_rb_req and the bio, either of which may fail
+     * (-ENOMEM); v6.17 takes the bio from the mempool (cannot fail). The child reads block
+     * {@code blkIdx} into {@code page} and is chained to the parent (bio_chain(), or 7.0+'s
+     * bio_inc_remaining() with zram_async_read_endio(), which copies an error to the parent and
+     * ends it: the same effect); READ_UNCHAINED leaves the parent out. Returns 0 at once: the
+     * device read lands in its own step (the spec's readEndio, a device step).
+     */
+    private int readFromBdevAsync(Page page, long blkIdx, ReadGhost read, Bio parent) {
+        stats.bdReads.incrementAndGet();
+        if (asyncRead == AsyncRead.RB_REQ && readAllocFails) {
+            return -Errno.ENOMEM;
+        }
+        Bio bio = new Bio(new KObject(kernel, asyncRead == AsyncRead.RB_REQ ? "zram_rb_req" : "chained read bio"));
+        bio.bioInit(Bio.Op.READ);
+        bio.setBlock(blkIdx);
+        bio.bioAddPage(page);
+        bio.setDeviceStep(kernel, "readEndio");
+        read.submitted();
+        if (readUnchained) {
+            bio.setEndIo(b -> read.childEnded(b.status()));
+        } else {
+            bio.bioChain(parent, b -> read.childEnded(b.status()));
+        }
+        Block.submitBio(bdev, bio);
+        return 0;
     }
 
     // ---- discard, free notification, idle --------------------------------------------------

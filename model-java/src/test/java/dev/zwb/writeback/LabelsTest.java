@@ -3,6 +3,7 @@ package dev.zwb.writeback;
 import dev.zwb.Rig;
 import dev.zwb.kernel.Errno;
 import dev.zwb.sched.Actor;
+import dev.zwb.zram.AsyncRead;
 import dev.zwb.zram.Zram;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -63,6 +64,12 @@ class LabelsTest {
                 rig.write(0);
                 rig.finish(rig.writebackRuns("page_index=0", 2));
             }
+            // the asynchronous read of a written-back slot: readSubmit, then the device's readEndio
+            rig.zram.setAsyncRead(AsyncRead.CHAINED);
+            rig.write(0);
+            rig.runWriteback("page_index=0");
+            rig.finish(rig.read(0));
+            rig.bdev.completeAll();
             rig.zram.zramSlotFreeNotify(3);
             rig.zram.zramBioDiscard(2);
             if (v.design() == Design.BATCHED) { // the spec's markIdle is batched's (6.19 lock context)

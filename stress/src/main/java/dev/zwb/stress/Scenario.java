@@ -5,6 +5,7 @@ import dev.zwb.kernel.Step;
 import dev.zwb.writeback.Defect;
 import dev.zwb.writeback.Design;
 import dev.zwb.writeback.Variant;
+import dev.zwb.zram.AsyncRead;
 import dev.zwb.zram.Zram;
 
 import java.util.ArrayList;
@@ -448,6 +449,16 @@ public final class Scenario {
                 "discard", m -> m.zram.zramBioDiscard(0), null,
                 "slot 0 is in memory; it is freed after the reader took its zsmalloc handle and "
                         + "dropped the slot lock, so the reader maps a freed handle"));
+        all.add(of(Defect.READ_UNCHAINED, Design.SINGLE, 2, 4, 1, 0,
+                m -> {
+                    m.zram.setAsyncRead(AsyncRead.CHAINED);
+                    write(m, 0);
+                    m.wb.writebackStore("page_index=0");
+                },
+                "reader", m -> m.zram.zramBioRead(0),
+                null, null, null,
+                "slot 0 is on the device; the asynchronous read's child bio is not chained to the "
+                        + "parent, which completes before the device read lands in its page"));
         all.add(of(Defect.LOST_WAKEUP, Design.BATCHED, 2, 4, 1, 0,
                 m -> write(m, 0),
                 "wb-task", writeback("page_index=0"),
