@@ -239,6 +239,30 @@ class BatchedTest {
         }
     }
 
+    /**
+     * LOST_WAKEUP's wake-up is lost only when it comes before the task sleeps: one that finds the
+     * task asleep wakes it (waitSleep), and if the publication is in by the time it tests again,
+     * it reaps and returns.
+     */
+    @Test
+    void anEarlyWakeUpOfATaskAlreadyAsleepIsNotLost() {
+        try (Rig rig = new Rig(only(Defect.LOST_WAKEUP))) {
+            rig.write(0);
+            StepGate.Pause publish = rig.gate.pauseAt("endioLock", "irq-");
+            StepGate.Pause woken = rig.gate.pauseAt("waitSleep", "wb-task");
+            Actor<Integer> task = rig.writeback("page_index=0");
+            rig.settle(task); // asleep in wait_event(), nothing published
+            BackingDevice.Irq irq = rig.bdev.completeNext(); // wake_up() first
+            publish.awaitArrival();
+            woken.awaitArrival();
+            publish.release();
+            irq.join();
+            woken.release();
+            assertEquals(0, rig.finish(task));
+            assertEquals(List.of(), rig.kernel.kasan.reports(Kasan.Kind.HUNG_TASK));
+        }
+    }
+
     // ---- COMPLETION_REINIT (batched v2 – v4) ------------------------------------------------------
 
     /**
