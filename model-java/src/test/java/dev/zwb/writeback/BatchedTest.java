@@ -293,6 +293,9 @@ class BatchedTest {
             // release_wb_ctl()'s WARN_ON fires too: slot 1's bio is still in flight.
             assertEquals(Set.of(Invariant.NoLostOrStaleData, Invariant.NoInflightReqReuse,
                     Invariant.AllBiosAccounted, Invariant.NoKernelWarning), rig.broken());
+            assertEquals(List.of("num_inflight is 1 after the drain", "zram_wb_req[0]'s bio is in flight after the drain"),
+                    rig.violations().stream().filter(v -> v.invariant() == Invariant.AllBiosAccounted)
+                            .map(Violation::detail).toList(), "each of the two halves of AllBiosAccounted");
             assertEquals("release_wb_ctl",
                     rig.kernel.kasan.reports(Kasan.Kind.WARNING).get(0).object());
             List<Violation> live = Liveness.writebackReturns(task, Duration.ofSeconds(1), rig.zram);
