@@ -1,6 +1,7 @@
 package dev.zwb.writeback;
 
 import dev.zwb.Rig;
+import dev.zwb.bdev.Bio;
 import dev.zwb.kernel.Errno;
 import dev.zwb.sched.Actor;
 import dev.zwb.sched.StepGate;
@@ -13,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the refinement mapping reads at every label the writeback task passes, in runs where the
@@ -194,9 +196,13 @@ class MappingTraceTest {
         }
     }
 
-    /** Each request's ALLOCATED bit and block ownership, and the limit epoch of its page. */
-    private static String multipage(MultiPage w) {
-        return w.requests().stream().map(r -> (r.allocated() ? "A" : "-") + (r.ownsBlock() ? "B" : "-")
+    /**
+     * Each request's ALLOCATED bit and block ownership, and the limit epoch of its page; the
+     * request held, the search's iteration, the drain's request, cnt_off; the bios the device
+     * holds (a plugged bio reaches it when the plug is flushed).
+     */
+    private static String multipage(MultiPage w, Rig rig) {
+        return "dev=" + rig.bdev.pendingCount() + " " + w.requests().stream().map(r -> (r.allocated() ? "A" : "-") + (r.ownsBlock() ? "B" : "-")
                 + r.limitEpoch()).toList() + " req=" + w.reqIndex() + " nrI=" + w.nrI() + " drainI=" + w.drainI()
                 + " cnt=" + w.cntOff();
     }
@@ -218,7 +224,7 @@ class MappingTraceTest {
             }
             rig.zram.writebackLimitEnableStore(true);
             rig.zram.writebackLimitStore(100);
-            List<String> trace = probe(rig, () -> multipage(w));
+            List<String> trace = probe(rig, () -> multipage(w, rig));
             assertEquals(-Errno.EIO, run(rig, "page_indexes=0-2", 0, 2));
             List<String> first = List.copyOf(trace);
 
@@ -229,57 +235,94 @@ class MappingTraceTest {
             assertEquals(0, w.drainI(), "the drain starts at request 0 again");
             drain.release();
             assertEquals(0, rig.finish(task));
+            for (int i = 0; i < 2; i++) {
+                assertEquals(i, w.requestOf(w.requests().get(i).bio()));
+            }
+            assertEquals(-1, w.requestOf(new Bio(rig.zram.mem)), "a bio of no request");
             assertEquals(lines("""
-                scan [] req=-1 nrI=0 drainI=0 cnt=0
-                scan [] req=-1 nrI=0 drainI=0 cnt=0
-                scan [] req=-1 nrI=0 drainI=0 cnt=0
-                poolAlloc [] req=-1 nrI=0 drainI=0 cnt=0
-                nextRequest [--0, --0] req=-1 nrI=0 drainI=0 cnt=0
-                startPlug [A-0, --0] req=0 nrI=0 drainI=0 cnt=1
-                select [A-0, --0] req=0 nrI=0 drainI=0 cnt=1
-                limitCheck [A-0, --0] req=0 nrI=0 drainI=0 cnt=1
-                allocBlock [A-2, --0] req=0 nrI=0 drainI=0 cnt=1
-                readSlot [AB2, --0] req=0 nrI=0 drainI=0 cnt=1
-                submitBio [AB2, --0] req=0 nrI=0 drainI=0 cnt=1
-                getRequest [AB2, --0] req=0 nrI=0 drainI=0 cnt=1
-                writebackComplete [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
-                select [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
-                limitCheck [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
-                allocBlock [AB2, A-2] req=1 nrI=0 drainI=0 cnt=0
-                readSlot [AB2, AB2] req=1 nrI=0 drainI=0 cnt=0
-                submitBio [AB2, AB2] req=1 nrI=0 drainI=0 cnt=0
-                getRequest [AB2, AB2] req=1 nrI=0 drainI=0 cnt=0
-                getRequest [AB2, AB2] req=1 nrI=1 drainI=0 cnt=0
-                waitCompletion [AB2, AB2] req=-1 nrI=0 drainI=0 cnt=0
-                getRequest [-B2, AB2] req=-1 nrI=0 drainI=0 cnt=0
-                writebackComplete [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
-                completeError [AB0, AB2] req=0 nrI=0 drainI=0 cnt=1
-                select [AB0, AB2] req=0 nrI=0 drainI=0 cnt=1
-                limitCheck [AB0, AB2] req=0 nrI=0 drainI=0 cnt=1
-                allocBlock [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
-                readSlot [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
-                submitBio [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
-                getRequest [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
-                getRequest [AB2, AB2] req=0 nrI=1 drainI=0 cnt=1
-                waitCompletion [AB2, AB2] req=-1 nrI=0 drainI=0 cnt=1
-                getRequest [AB2, -B2] req=-1 nrI=0 drainI=0 cnt=1
-                writebackComplete [AB2, AB2] req=1 nrI=0 drainI=0 cnt=0
-                completeNext [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
-                select [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
-                finishPlug [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
-                drainCount [AB2, --0] req=1 nrI=0 drainI=0 cnt=0
-                drainCount [-B2, --0] req=1 nrI=0 drainI=0 cnt=0
-                drainTest [-B2, --0] req=1 nrI=0 drainI=0 cnt=0
-                drainComplete [-B2, --0] req=1 nrI=0 drainI=0 cnt=0
-                drainError [-B0, --0] req=1 nrI=0 drainI=0 cnt=0
-                drainRelease [-B0, --0] req=1 nrI=0 drainI=0 cnt=0
-                drainTest [--0, --0] req=1 nrI=0 drainI=1 cnt=0
-                drainComplete [--0, --0] req=1 nrI=0 drainI=1 cnt=0
-                drainRelease [--0, --0] req=1 nrI=0 drainI=1 cnt=0
-                freePool [--0, --0] req=1 nrI=0 drainI=1 cnt=0
-                releaseCtl [--0, --0] req=-1 nrI=0 drainI=1 cnt=0
-                done [--0, --0] req=-1 nrI=0 drainI=1 cnt=0
+                scan dev=0 [] req=-1 nrI=0 drainI=0 cnt=0
+                scan dev=0 [] req=-1 nrI=0 drainI=0 cnt=0
+                scan dev=0 [] req=-1 nrI=0 drainI=0 cnt=0
+                poolAlloc dev=0 [] req=-1 nrI=0 drainI=0 cnt=0
+                nextRequest dev=0 [--0, --0] req=-1 nrI=0 drainI=0 cnt=0
+                startPlug dev=0 [A-0, --0] req=0 nrI=0 drainI=0 cnt=1
+                select dev=0 [A-0, --0] req=0 nrI=0 drainI=0 cnt=1
+                limitCheck dev=0 [A-0, --0] req=0 nrI=0 drainI=0 cnt=1
+                allocBlock dev=0 [A-2, --0] req=0 nrI=0 drainI=0 cnt=1
+                readSlot dev=0 [AB2, --0] req=0 nrI=0 drainI=0 cnt=1
+                submitBio dev=0 [AB2, --0] req=0 nrI=0 drainI=0 cnt=1
+                getRequest dev=0 [AB2, --0] req=0 nrI=0 drainI=0 cnt=1
+                writebackComplete dev=0 [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
+                select dev=0 [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
+                limitCheck dev=0 [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
+                allocBlock dev=0 [AB2, A-2] req=1 nrI=0 drainI=0 cnt=0
+                readSlot dev=0 [AB2, AB2] req=1 nrI=0 drainI=0 cnt=0
+                submitBio dev=0 [AB2, AB2] req=1 nrI=0 drainI=0 cnt=0
+                getRequest dev=0 [AB2, AB2] req=1 nrI=0 drainI=0 cnt=0
+                getRequest dev=0 [AB2, AB2] req=1 nrI=1 drainI=0 cnt=0
+                waitCompletion dev=2 [AB2, AB2] req=-1 nrI=0 drainI=0 cnt=0
+                getRequest dev=1 [-B2, AB2] req=-1 nrI=0 drainI=0 cnt=0
+                writebackComplete dev=1 [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
+                completeError dev=1 [AB0, AB2] req=0 nrI=0 drainI=0 cnt=1
+                select dev=1 [AB0, AB2] req=0 nrI=0 drainI=0 cnt=1
+                limitCheck dev=1 [AB0, AB2] req=0 nrI=0 drainI=0 cnt=1
+                allocBlock dev=1 [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
+                readSlot dev=1 [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
+                submitBio dev=1 [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
+                getRequest dev=1 [AB2, AB2] req=0 nrI=0 drainI=0 cnt=1
+                getRequest dev=1 [AB2, AB2] req=0 nrI=1 drainI=0 cnt=1
+                waitCompletion dev=2 [AB2, AB2] req=-1 nrI=0 drainI=0 cnt=1
+                getRequest dev=1 [AB2, -B2] req=-1 nrI=0 drainI=0 cnt=1
+                writebackComplete dev=1 [AB2, AB2] req=1 nrI=0 drainI=0 cnt=0
+                completeNext dev=1 [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
+                select dev=1 [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
+                finishPlug dev=1 [AB2, A-0] req=1 nrI=0 drainI=0 cnt=0
+                drainCount dev=1 [AB2, --0] req=1 nrI=0 drainI=0 cnt=0
+                drainCount dev=0 [-B2, --0] req=1 nrI=0 drainI=0 cnt=0
+                drainTest dev=0 [-B2, --0] req=1 nrI=0 drainI=0 cnt=0
+                drainComplete dev=0 [-B2, --0] req=1 nrI=0 drainI=0 cnt=0
+                drainError dev=0 [-B0, --0] req=1 nrI=0 drainI=0 cnt=0
+                drainRelease dev=0 [-B0, --0] req=1 nrI=0 drainI=0 cnt=0
+                drainTest dev=0 [--0, --0] req=1 nrI=0 drainI=1 cnt=0
+                drainComplete dev=0 [--0, --0] req=1 nrI=0 drainI=1 cnt=0
+                drainRelease dev=0 [--0, --0] req=1 nrI=0 drainI=1 cnt=0
+                freePool dev=0 [--0, --0] req=1 nrI=0 drainI=1 cnt=0
+                releaseCtl dev=0 [--0, --0] req=-1 nrI=0 drainI=1 cnt=0
+                done dev=0 [--0, --0] req=-1 nrI=0 drainI=1 cnt=0
                     """), first);
+        }
+    }
+
+    /**
+     * Multipage as posted (REQ_POOL_UAF, no counting loop before the drain): the drain itself
+     * waits for each request still ALLOCATED, and every wait takes one completion off what is
+     * owed. The endios here run to their end before the task goes on.
+     */
+    @Test
+    void multipageAsPostedWaitsInItsDrainLoop() {
+        try (Rig rig = new Rig(Variant.only(Design.MULTIPAGE, Defect.REQ_POOL_UAF), 4, 8, 2)) {
+            MultiPage w = (MultiPage) rig.wb;
+            rig.write(0);
+            rig.write(1);
+            assertEquals(0, run(rig, "page_indexes=0-1"));
+            assertTrue(rig.log.labels("wb-task").contains("drainWait"), "the drain loop waited");
+            assertEquals(0, w.owed());
+        }
+    }
+
+    /** Batched: the block reserved for a pp-slot and not yet given to a request is the task's. */
+    @Test
+    void batchedTheCarriedBlockHasItsOwner() {
+        try (Rig rig = new Rig(Variant.fixed(Design.BATCHED), 4, 8, 1)) {
+            Batched w = (Batched) rig.wb;
+            rig.write(0);
+            StepGate.Pause read = rig.gate.pauseAt("readSlot", "wb-task");
+            Actor<Integer> task = rig.writeback("page_index=0");
+            read.awaitArrival();
+            assertEquals(0, w.carriedBlock());
+            assertEquals(List.of(), rig.violations(), "BlockNoLeak: blk_idx of zram_writeback_slots owns it");
+            read.release();
+            assertEquals(0, rig.finish(task));
         }
     }
 }
