@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when the task reads it: a request's ghost life (idle, selected, inflight, done, freed), the
  * lists, where the reaping returns to and the error it carries (batched); the requests'
  * ALLOCATED bit, block ownership and limit epoch, the request held, the iteration of
- * zram_writeback_next_request(), the drain's request and cnt_off (multipage). The task reads the
- * views itself, at the label, before the step. Four slots, eight blocks.
+ * zram_writeback_next_request(), the drain's request, cnt_off and the bios the device holds
+ * (multipage). The task reads the views itself, at the label, before the step. Four slots, eight
+ * blocks.
  */
 class MappingTraceTest {
 
