@@ -209,7 +209,8 @@ public abstract class Writeback {
             if (arg.isEmpty()) {
                 continue;
             }
-            int eq = arg.indexOf('=');
+            // next_arg(): the first '=' after the first character ("=x" is a name without a value)
+            int eq = arg.indexOf('=', 1);
             String param = eq < 0 ? arg : arg.substring(0, eq);
             String val = eq < 0 ? "" : arg.substring(eq + 1);
             if (val.isEmpty() || param.equals("type")) {

@@ -239,6 +239,30 @@ class BatchedTest {
         }
     }
 
+    /**
+     * LOST_WAKEUP's wake-up is lost only when it comes before the task sleeps: one that finds the
+     * task asleep wakes it (waitSleep), and if the publication is in by the time it tests again,
+     * it reaps and returns.
+     */
+    @Test
+    void anEarlyWakeUpOfATaskAlreadyAsleepIsNotLost() {
+        try (Rig rig = new Rig(only(Defect.LOST_WAKEUP))) {
+            rig.write(0);
+            StepGate.Pause publish = rig.gate.pauseAt("endioLock", "irq-");
+            StepGate.Pause woken = rig.gate.pauseAt("waitSleep", "wb-task");
+            Actor<Integer> task = rig.writeback("page_index=0");
+            rig.settle(task); // asleep in wait_event(), nothing published
+            BackingDevice.Irq irq = rig.bdev.completeNext(); // wake_up() first
+            publish.awaitArrival();
+            woken.awaitArrival();
+            publish.release();
+            irq.join();
+            woken.release();
+            assertEquals(0, rig.finish(task));
+            assertEquals(List.of(), rig.kernel.kasan.reports(Kasan.Kind.HUNG_TASK));
+        }
+    }
+
     // ---- COMPLETION_REINIT (batched v2 – v4) ------------------------------------------------------
 
     /**
@@ -269,6 +293,9 @@ class BatchedTest {
             // release_wb_ctl()'s WARN_ON fires too: slot 1's bio is still in flight.
             assertEquals(Set.of(Invariant.NoLostOrStaleData, Invariant.NoInflightReqReuse,
                     Invariant.AllBiosAccounted, Invariant.NoKernelWarning), rig.broken());
+            assertEquals(List.of("num_inflight is 1 after the drain", "zram_wb_req[0]'s bio is in flight after the drain"),
+                    rig.violations().stream().filter(v -> v.invariant() == Invariant.AllBiosAccounted)
+                            .map(Violation::detail).toList(), "each of the two halves of AllBiosAccounted");
             assertEquals("release_wb_ctl",
                     rig.kernel.kasan.reports(Kasan.Kind.WARNING).get(0).object());
             List<Violation> live = Liveness.writebackReturns(task, Duration.ofSeconds(1), rig.zram);

@@ -2,6 +2,7 @@ package dev.zwb.writeback;
 
 import dev.zwb.Rig;
 import dev.zwb.check.Invariant;
+import dev.zwb.check.Violation;
 import dev.zwb.kernel.Errno;
 import dev.zwb.sched.Actor;
 import dev.zwb.sched.StepGate;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static dev.zwb.zram.ZramTable.ZRAM_HUGE;
@@ -108,6 +111,39 @@ class SlotFlagsTest {
             rig.write(1);
             assertEquals(0, rig.runWriteback("type=huge"));
             assertFalse(rig.zram.table.zramTestFlag(1, ZRAM_WB));
+        }
+    }
+
+    /**
+     * PpSlotsMatchMode while the pp-slots wait for the writeback (parked at its first select):
+     * slot 0 is huge and idle, slot 1 neither, nothing is incompressible (no recompression).
+     * The scan without its mode tests places what the mode would have left out; the fixed scan
+     * places only slots with the mode's flags.
+     */
+    @Test
+    void theModeCheckSeesEveryPpSlotWithoutTheModesFlags() {
+        Variant ignores = Variant.only(Design.BATCHED, Defect.SCAN_IGNORES_MODE);
+        Map<String, List<String>> withoutTheFlag = Map.of(
+                "idle", List.of("slot 1 is a pp-slot without the flags of mode 2"),
+                "huge", List.of("slot 1 is a pp-slot without the flags of mode 1"),
+                "incompressible", List.of("slot 0 is a pp-slot without the flags of mode 4",
+                        "slot 1 is a pp-slot without the flags of mode 4"));
+        for (String mode : List.of("idle", "huge", "incompressible")) {
+            for (Variant v : List.of(ignores, FIXED)) {
+                try (Rig rig = new Rig(v)) {
+                    rig.zram.zramBioWrite(0, Zram.PageKind.HUGE);
+                    rig.zram.idleStore();
+                    rig.write(1);
+                    StepGate.Pause select = rig.gate.pauseAt("select", "wb-task");
+                    Actor<Integer> task = rig.writeback("type=" + mode);
+                    select.awaitArrival();
+                    List<String> seen = rig.violations().stream()
+                            .filter(x -> x.invariant() == Invariant.PpSlotsMatchMode).map(Violation::detail).toList();
+                    select.release();
+                    assertEquals(0, rig.finish(task));
+                    assertEquals(v == FIXED ? List.of() : withoutTheFlag.get(mode), seen, v + ", type=" + mode);
+                }
+            }
         }
     }
 

@@ -32,6 +32,23 @@ class WritebackStoreTest {
         }
     }
 
+    /**
+     * next_arg() splits at the first '=' after the first character: "=idle" is a name without a
+     * value, so the legacy mode parse refuses it; "=a=idle" is the unknown name "=a", ignored.
+     */
+    @Test
+    void aLeadingEqualsSignIsPartOfTheName() {
+        try (Rig rig = new Rig(Variant.fixed(Design.SINGLE))) {
+            rig.write(0);
+            rig.zram.idleStore();
+            assertEquals(-Errno.EINVAL, rig.runWriteback("=idle"));
+            assertEquals(0, rig.runWriteback("=a=idle"));
+            assertFalse(rig.zram.table.zramTestFlag(0, dev.zwb.zram.ZramTable.ZRAM_WB), "neither wrote back");
+            assertEquals(0, rig.runWriteback("idle"));
+            assertTrue(rig.zram.table.zramTestFlag(0, dev.zwb.zram.ZramTable.ZRAM_WB));
+        }
+    }
+
     /** v6.19 (batched, as released): a second writeback finds pp_in_progress, drops init_lock, -EAGAIN. */
     @Test
     void aBusyWritebackLeavesInitLockAsItFoundIt() {
