@@ -46,8 +46,12 @@ class TlcRunnerTest {
                 spec.resolve("models/single/fixed.cfg"));
         TlcRunner.Job two = one.withWorkers(2);
         Path scratch = Path.of("target", "tlc-workers-cmd").toAbsolutePath();
-        java.util.List<String> c1 = Repo.runner("tlc-workers-cmd").command(one, scratch);
-        java.util.List<String> c2 = Repo.runner("tlc-workers-cmd").command(two, scratch);
+        // a JVM without an AOT cache: building the command of a JDK 25 runner would claim
+        // the one training run of this JVM, and no run would follow to release it
+        TlcRunner runner = new TlcRunner(scratch, java.time.Duration.ofMinutes(1), "1g",
+                new TlcJava(TlcJava.current().binary(), 17));
+        java.util.List<String> c1 = runner.command(one, scratch);
+        java.util.List<String> c2 = runner.command(two, scratch);
         assertEquals("1", c1.get(c1.indexOf("-workers") + 1));
         assertEquals("2", c2.get(c2.indexOf("-workers") + 1));
         assertEquals("bfs", one.mode(), "one worker keeps the key runs were kept under before");
