@@ -32,6 +32,7 @@ public final class Checker {
     private final int jobs;
     private final PrintStream progress;
     private final Map<String, String> overrides;
+    private final int workers;
 
     public Checker(Path specDir, TlcRunner runner, int jobs, PrintStream progress) {
         this(specDir, runner, jobs, progress, Map.of());
@@ -39,11 +40,34 @@ public final class Checker {
 
     /** A checker whose runs override constants of every config (zwb check --set). */
     public Checker(Path specDir, TlcRunner runner, int jobs, PrintStream progress, Map<String, String> overrides) {
+        this(specDir, runner, jobs, progress, overrides, 1);
+    }
+
+    private Checker(Path specDir, TlcRunner runner, int jobs, PrintStream progress, Map<String, String> overrides,
+                    int workers) {
         this.specDir = specDir;
         this.runner = runner;
         this.jobs = jobs;
         this.progress = progress;
         this.overrides = Map.copyOf(overrides);
+        this.workers = workers;
+    }
+
+    /** This checker with {@code n} TLC workers per run for the models {@link #workersFor} lets have them. */
+    public Checker withWorkers(int n) {
+        return new Checker(specDir, runner, jobs, progress, overrides, n);
+    }
+
+    /**
+     * TLC workers for a model. A model the manifest expects to fail, and a simulation, keep
+     * one: with one worker the counterexample is a shortest one, whose length the manifest
+     * holds (and the Java twin replays), and a seeded simulation repeats. A model expected to
+     * pass, or an ad hoc one, gets this checker's workers: its distinct-state count is the
+     * same with any number.
+     */
+    public int workersFor(ModelEntry e) {
+        boolean failing = e.expected() != null && !e.expected().isSuccess();
+        return failing || e.isSimulation() ? 1 : workers;
     }
 
     /** Reads the config of a model, failing with one line if it is missing or lacks Switches. */
@@ -58,7 +82,7 @@ public final class Checker {
     /** The TLC job for a model: its spec and config, with this checker's overrides. */
     public TlcRunner.Job job(ModelEntry e) {
         return new TlcRunner.Job(e.model(), specDir, e.spec(), specDir.resolve(e.config()), overrides,
-                e.isSimulation(), e.simDepth(), e.simTraces(), e.simSeed());
+                e.isSimulation(), e.simDepth(), e.simTraces(), e.simSeed(), workersFor(e));
     }
 
     public Verdict check(ModelEntry e) throws ManifestException, IOException, InterruptedException {

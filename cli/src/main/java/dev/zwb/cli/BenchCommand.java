@@ -5,6 +5,7 @@ import dev.zwb.check.Verdict;
 import dev.zwb.manifest.Manifest;
 import dev.zwb.manifest.ManifestException;
 import dev.zwb.manifest.ModelEntry;
+import dev.zwb.tlc.ChildCpu;
 import dev.zwb.tlc.TlcJava;
 import dev.zwb.tlc.TlcRunner;
 import picocli.CommandLine;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 /**
@@ -30,6 +32,11 @@ import java.util.concurrent.Callable;
  * less the fixed cost) in distinct states per second; and the lower bound of
  * the table (the state work alone, spread over the jobs) with the ratio of
  * the real wall time to it. Numbers only: nothing here passes or fails.
+ *
+ * With {@code --scaling MODEL}, only that model (one expected to pass), alone,
+ * once per TLC worker count from 1 to the machine's cores: per count its
+ * distinct states, wall time, the TLC JVM's CPU time (user + system) and
+ * states per second of wall and of CPU, with the load average around the runs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the fixed cost of a TLC run per JVM and the verdict table's time.")
@@ -46,6 +53,15 @@ final class BenchCommand implements Callable<Integer> {
     int runs;
     @Option(names = "--jobs", defaultValue = "2", description = "models checked at once in the table run (default 2)")
     int jobs;
+    @Option(names = "--workers", defaultValue = "1",
+            description = "TLC workers per model expected to pass in the table run (1 to the cores; default 1)")
+    int workers;
+    @Option(names = "--scaling", paramLabel = "MODEL",
+            description = "only this model (expected to pass), alone, at 1 to --max-workers TLC workers")
+    String scaling;
+    @Option(names = "--max-workers", paramLabel = "N",
+            description = "the most workers --scaling tries (1 to the cores; default: the cores)")
+    Integer maxWorkers;
 
     @Override
     public Integer call() throws Exception {
@@ -56,6 +72,13 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserError("--jobs must be between 1 and 16, not " + jobs);
         }
         Manifest m = zwb.manifest();
+        if (scaling != null) {
+            return scaling(m);
+        }
+        if (maxWorkers != null) {
+            throw new UserError("--max-workers goes with --scaling MODEL");
+        }
+        Zwb.checkedWorkers(workers);
         List<ModelEntry> table = filters.select(m);
         List<TlcJava> jvms = new ArrayList<>(List.of(TlcJava.current()));
         TlcJava chosen = TlcJava.choose();
@@ -85,13 +108,91 @@ final class BenchCommand implements Callable<Integer> {
             }
             TlcRunner runner = new TlcRunner(work.resolve("table"), Duration.ofMinutes(30), "4g", chosen);
             long start = System.nanoTime();
-            List<Verdict> verdicts = new Checker(m.specDir(), runner, jobs, System.err).checkAll(table);
+            List<Verdict> verdicts = new Checker(m.specDir(), runner, jobs, System.err).withWorkers(workers).checkAll(table);
             double total = (System.nanoTime() - start) / 1e9;
             System.out.print(report(fixed, jvms, chosen, verdicts, total, jobs));
+            if (workers > 1) {
+                System.out.printf(Locale.ROOT, "TLC workers: %d per model expected to pass, 1 per failing model%n", workers);
+            }
         } catch (ManifestException e) {
             throw new UserError(e.getMessage());
         }
         return Zwb.OK;
+    }
+
+    /** One run of the scaling table. */
+    record ScalingRun(int workers, long distinct, double wallSeconds, double cpuSeconds) {
+    }
+
+    private Integer scaling(Manifest m) throws Exception {
+        if (workers != 1) {
+            throw new UserError("--scaling tries 1 to --max-workers workers; --workers goes with the table run");
+        }
+        if (filters.given()) {
+            throw new UserError("--scaling MODEL names its model; it does not go with --design, --variant, --model or --switch");
+        }
+        int most = Zwb.checkedWorkers(maxWorkers == null ? Runtime.getRuntime().availableProcessors() : maxWorkers);
+        ModelEntry model = Selection.select(m, List.of(), List.of(), List.of(scaling), List.of(), "all").get(0);
+        if (model.expected() == null || !model.expected().isSuccess() || model.isSimulation()) {
+            throw new UserError("--scaling needs an exhaustive model expected to pass; " + scaling
+                    + " is not one (a failing model's counterexample is searched with 1 worker)");
+        }
+        TlcRunner runner = new TlcRunner(zwb.root().resolve("target").resolve("bench").resolve("scaling"),
+                Duration.ofHours(2), "4g", TlcJava.choose());
+        Checker checker = new Checker(m.specDir(), runner, 1, System.err);
+        try {
+            // a tiny run first: on JDK >= 25 it trains the AOT cache, so no timed run does
+            new Checker(m.specDir(), runner, 1, System.err, TINY).check(model.adHoc("tiny"));
+            double loadBefore = loadAverage();
+            List<ScalingRun> rows = new ArrayList<>();
+            for (int w = 1; w <= most; w++) {
+                OptionalDouble cpu0 = ChildCpu.seconds();
+                Verdict v = checker.withWorkers(w).check(model);
+                OptionalDouble cpu1 = ChildCpu.seconds();
+                if (v.problem() != null) {
+                    throw new Zwb.TlcFailed(v.problem());
+                }
+                double cpu = cpu0.isPresent() && cpu1.isPresent() ? cpu1.getAsDouble() - cpu0.getAsDouble() : -1;
+                rows.add(new ScalingRun(w, v.result().distinctStates(), v.result().wallMillis() / 1000.0, cpu));
+                System.err.printf(Locale.ROOT, "%s at %d worker(s): %s%n", scaling, w, v.actualText());
+            }
+            System.out.print(scalingReport(model.model(), model.expected().distinctStates(), runner.java(), rows,
+                    loadBefore, loadAverage()));
+        } catch (ManifestException e) {
+            throw new UserError(e.getMessage());
+        }
+        return Zwb.OK;
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    static String scalingReport(String model, long manifestDistinct, TlcJava java, List<ScalingRun> rows,
+                                double loadBefore, double loadAfter) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s alone, TLC on Java %d%s, %d cores; load average %.2f before, %.2f after%n",
+                model, java.major(), java.aot() ? " with an AOT cache" : "", Runtime.getRuntime().availableProcessors(),
+                loadBefore, loadAfter));
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[] {"WORKERS", "DISTINCT", "WALL", "CPU", "STATES/S", "STATES/CPU-S", "SPEEDUP"});
+        double base = rows.isEmpty() ? 0 : rows.get(0).wallSeconds();
+        for (ScalingRun r : rows) {
+            boolean cpu = r.cpuSeconds() > 0;
+            table.add(new String[] {String.valueOf(r.workers()), String.format(Locale.ROOT, "%,d", r.distinct()),
+                String.format(Locale.ROOT, "%.1f s", r.wallSeconds()),
+                cpu ? String.format(Locale.ROOT, "%.1f s", r.cpuSeconds()) : "",
+                String.format(Locale.ROOT, "%,.0f", r.distinct() / r.wallSeconds()),
+                cpu ? String.format(Locale.ROOT, "%,.0f", r.distinct() / r.cpuSeconds()) : "",
+                String.format(Locale.ROOT, "%.2f", base / r.wallSeconds())});
+        }
+        sb.append(dev.zwb.check.VerdictTable.align(table, new boolean[] {true, true, true, true, true, true, true}));
+        List<Integer> differ = rows.stream().filter(r -> r.distinct() != manifestDistinct).map(ScalingRun::workers).toList();
+        sb.append(differ.isEmpty()
+                ? String.format(Locale.ROOT, "distinct states: the manifest's %,d at every worker count%n", manifestDistinct)
+                : String.format(Locale.ROOT, "distinct states differ from the manifest's %,d at workers %s%n",
+                    manifestDistinct, differ));
+        return sb.toString();
     }
 
     static String report(Map<String, Map<TlcJava, Double>> fixed, List<TlcJava> jvms, TlcJava chosen,

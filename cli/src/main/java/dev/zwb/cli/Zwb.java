@@ -166,13 +166,26 @@ public final class Zwb implements Callable<Integer> {
         long timeout;
         @Option(names = "--jobs", defaultValue = "2", description = "models checked at once (default 2)")
         int jobs;
+        @Option(names = "--workers", defaultValue = "1",
+                description = "TLC workers per model expected to pass (1 to the cores; default 1); failing models keep 1")
+        int workers;
 
         void validate() {
             checkedTimeout(timeout);
             if (jobs < 1 || jobs > 16) {
                 throw new UserError("--jobs must be between 1 and 16, not " + jobs);
             }
+            checkedWorkers(workers);
         }
+    }
+
+    /** A TLC worker count: 1 to this machine's cores. */
+    static int checkedWorkers(int workers) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (workers < 1 || workers > cores) {
+            throw new UserError("--workers must be between 1 and " + cores + " (this machine's cores), not " + workers);
+        }
+        return workers;
     }
 
     /** TLC could not check a model that a command needs: its one-line problem, exit 3. */
@@ -189,7 +202,8 @@ public final class Zwb implements Callable<Integer> {
     List<Verdict> verdictsReusing(Manifest m, List<ModelEntry> models, RunOptions run) throws Exception {
         List<Verdict> verdicts;
         try {
-            verdicts = new Checker(m.specDir(), runner(run.timeout), run.jobs, System.err).checkAll(models, true);
+            verdicts = new Checker(m.specDir(), runner(run.timeout), run.jobs, System.err).withWorkers(run.workers)
+                    .checkAll(models, true);
         } catch (ManifestException e) {
             throw new UserError(e.getMessage());
         }
@@ -273,7 +287,7 @@ public final class Zwb implements Callable<Integer> {
             PrintStream progress = System.err;
             Instant started = Instant.now();
             long start = System.nanoTime();
-            Checker checker = new Checker(specDir, runner, run.jobs, progress, set);
+            Checker checker = new Checker(specDir, runner, run.jobs, progress, set).withWorkers(run.workers);
             List<Verdict> verdicts;
             try {
                 verdicts = checker.checkAll(selected);

@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs TLC on one model in a JVM of its own. TLC keeps static state and
- * calls System.exit, so it is never run in-process. One worker per run:
- * breadth-first search with one worker finds the shortest counterexample and
- * gives the same trace length every time; parallelism comes from running two
- * models at once (see {@code dev.zwb.check.Checker}).
+ * calls System.exit, so it is never run in-process. One worker per run by
+ * default: breadth-first search with one worker finds the shortest
+ * counterexample and gives the same trace length every time; parallelism
+ * comes from running two models at once (see {@code dev.zwb.check.Checker}).
+ * A job may ask for more workers (TLC's {@code -workers}): the distinct-state
+ * count of a passing model is the same, a counterexample may be longer.
  *
  * Every run has a scratch directory of its own,
  * {@code workDir/<model>/<time>-<pid>-<n>/}, holding the config TLC was given
@@ -37,10 +39,24 @@ public final class TlcRunner {
 
     /** A request to check one spec with one config. */
     public record Job(String id, Path specDir, String spec, Path config, Map<String, String> overrides,
-                      boolean simulate, int simDepth, long simTraces, long simSeed) {
+                      boolean simulate, int simDepth, long simTraces, long simSeed, int workers) {
 
         public Job {
             overrides = Map.copyOf(overrides);
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+            }
+        }
+
+        /** A job with one TLC worker. */
+        public Job(String id, Path specDir, String spec, Path config, Map<String, String> overrides,
+                   boolean simulate, int simDepth, long simTraces, long simSeed) {
+            this(id, specDir, spec, config, overrides, simulate, simDepth, simTraces, simSeed, 1);
+        }
+
+        /** This job with {@code n} TLC workers. */
+        public Job withWorkers(int n) {
+            return new Job(id, specDir, spec, config, overrides, simulate, simDepth, simTraces, simSeed, n);
         }
 
         public static Job exhaustive(String id, Path specDir, String spec, Path config) {
@@ -54,8 +70,10 @@ public final class TlcRunner {
                     config.getFileName().toString());
         }
 
+        /** The search, for the run cache: one worker keeps the keys runs were kept under before. */
         String mode() {
-            return simulate ? "simulate depth=" + simDepth + " num=" + simTraces + " seed=" + simSeed : "bfs";
+            String search = simulate ? "simulate depth=" + simDepth + " num=" + simTraces + " seed=" + simSeed : "bfs";
+            return workers == 1 ? search : search + " workers=" + workers;
         }
     }
 
@@ -131,7 +149,7 @@ public final class TlcRunner {
         List<String> cmd = new ArrayList<>(List.of(tlcJava.binary().toString(), "-XX:+UseParallelGC", "-Xmx" + heap));
         cmd.addAll(aotOptions(scratch));
         cmd.addAll(List.of("-Djava.io.tmpdir=" + scratch.resolve("tmp"),
-                "-cp", tlaToolsJar().toString(), "tlc2.TLC", "-tool", "-workers", "1",
+                "-cp", tlaToolsJar().toString(), "tlc2.TLC", "-tool", "-workers", String.valueOf(job.workers()),
                 "-metadir", scratch.resolve("meta").toString(),
                 "-config", scratch.resolve("model.cfg").toString()));
         if (job.simulate()) {

@@ -120,6 +120,31 @@ class ZwbCliTest {
     }
 
     @Test
+    void badWorkers() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String accepted = "--workers must be between 1 and " + cores + " (this machine's cores), not ";
+        assertEquals("zwb: " + accepted + "0", oneLine(inRepo("check", "--workers", "0"), 2));
+        assertEquals("zwb: " + accepted + (cores + 1), oneLine(inRepo("check", "--workers", String.valueOf(cores + 1)), 2));
+        assertEquals("zwb: " + accepted + "-1", oneLine(inRepo("reach", "--workers", "-1"), 2));
+        assertTrue(oneLine(inRepo("check", "--workers", "many"), 2).contains("'many' is not an int"));
+        assertEquals("zwb: " + accepted + "0", oneLine(inRepo("bench", "--scaling", "single/fixed", "--max-workers", "0"), 2));
+        assertEquals("zwb: --scaling needs an exhaustive model expected to pass; single/blk-idx-leak is not one"
+                + " (a failing model's counterexample is searched with 1 worker)",
+                oneLine(inRepo("bench", "--scaling", "single/blk-idx-leak"), 2));
+        assertEquals("zwb: --scaling needs an exhaustive model expected to pass; batched/simulate-pool32 is not one"
+                + " (a failing model's counterexample is searched with 1 worker)",
+                oneLine(inRepo("bench", "--scaling", "batched/simulate-pool32"), 2));
+        assertEquals("zwb: unknown model 'single/fixd'; did you mean single/fixed?",
+                oneLine(inRepo("bench", "--scaling", "single/fixd"), 2));
+        assertEquals("zwb: --max-workers goes with --scaling MODEL", oneLine(inRepo("bench", "--max-workers", "1"), 2));
+        assertEquals("zwb: " + accepted + "0", oneLine(inRepo("bench", "--workers", "0"), 2));
+        assertEquals("zwb: --scaling tries 1 to --max-workers workers; --workers goes with the table run",
+                oneLine(inRepo("bench", "--scaling", "single/fixed", "--workers", "2"), 2));
+        assertTrue(oneLine(inRepo("bench", "--scaling", "single/fixed", "--design", "single"), 2)
+                .startsWith("zwb: --scaling MODEL names its model; it does not go with"));
+    }
+
+    @Test
     void versionAndHelp() {
         Run v = inRepo("--version");
         assertEquals(0, v.code());
