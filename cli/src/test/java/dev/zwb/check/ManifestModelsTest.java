@@ -102,7 +102,7 @@ class ManifestModelsTest {
         assertEquals(v.result().traceLength(), t.steps().size());
         for (Trace.Step s : t.steps().subList(1, t.steps().size())) {
             String where = v.entry().model() + " step " + s.number();
-            assertTrue(s.process().matches("wb|bdev|rcu|\\w+\\[\\d+]|freeNotify|discard|write|read|limitStore"),
+            assertTrue(s.process().matches("wb|bdev|rcu|\\w+\\[\\d+]|freeNotify|discard|write|write2|read|limitStore|markIdle"),
                     where + ": process " + s.process());
             assertTrue(v.result().declaredLabels().contains(s.label()), where + ": label " + s.label());
             assertFalse(s.c().isEmpty(), where + ": docs/map.md names the C of " + s.label());
