@@ -216,7 +216,9 @@ StepTypeOK(stepLabels) == lastStep.label \in stepLabels \cup {"Init"}
 EnvStepLabels == EnvLabels \ {"envDone"}
 
 \* TLC register ReachRegister holds the labels taken so far; the first step
-\* with a new label prints it (one worker: runs are breadth-first with one).
+\* with a new label prints it.  TLC keeps registers per worker, so a run with
+\* N workers (zwb --workers) prints each label up to N times; zwb reach takes
+\* the union (seen: batched/large with 2 workers printed each of its 29 twice).
 ReachRegister == 17
 ASSUME TLCSet(ReachRegister, {})
 Reach ==
